@@ -1,0 +1,42 @@
+# Zhejiang Common Prosperity tracker. `make` (or `make help`) lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help env reports test lab lint bench validate clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (zjcp)" >/dev/null
+	@touch $(STAMP)
+
+env: $(STAMP) ## create .venv and install the package with its pinned dependencies
+
+reports: $(STAMP) ## main job: validate the data, run every notebook, write HTML reports to reports/
+	$(BIN)/python -m analysis build $(ARGS)
+
+validate: $(STAMP) ## validate the dataset and print its summary
+	$(BIN)/python -m analysis validate
+
+test: $(STAMP) ## run the whole test suite (tests/ and every notebook with nbval)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lab: $(STAMP) ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+lint: $(STAMP) ## ruff on the package, tests and notebooks
+	$(BIN)/ruff check analysis tests benchmarks notebooks
+
+bench: $(STAMP) ## run the benchmarks and print their figures
+	$(BIN)/python benchmarks/bench_progress.py
+
+clean: ## remove build products (reports/, build/) and caches
+	rm -rf build reports .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,100 @@
+"""Command line: ``python -m analysis {validate,build,list} ...`` (``--help`` on each)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from . import data, paths
+
+EXIT_FAILED_NOTEBOOK = 1
+EXIT_BAD_INPUT = 2
+
+
+def _validate(args: argparse.Namespace) -> int:
+    dataset = data.load(args.data_dir)
+    table = data.summary(dataset)
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):
+        print(
+            f"dataset valid: {len(dataset.pledges)} pledges, {len(dataset.observations)} current observations, "
+            f"{len(dataset.indicators)} indicators, {len(dataset.sources)} sources"
+        )
+        print("rows per source x kind x theme:")
+        print(table.to_string())
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from .run import declared_parameters, list_notebooks
+
+    for nb in list_notebooks():
+        params = ", ".join(f"{k}={v['default']} ({v['type']})" for k, v in declared_parameters(nb).items())
+        print(f"{nb.stem}: {params}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .run import build
+
+    outcomes = build(
+        only=args.only,
+        raw_parameters=[tuple(p) for p in args.parameter or []],
+        force=args.force,
+        jobs=args.jobs,
+        kernel=args.kernel,
+        timeout=args.timeout,
+        progress=not args.quiet,
+    )
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in outcomes:
+        line = f"{o.name}: {o.status} ({o.seconds:.1f} s)"
+        print(line + (f": {o.error}" if o.error else ""), file=sys.stderr if o.status == "failed" else sys.stdout)
+    print(f"index: {paths.reports_dir() / 'index.html'}")
+    return EXIT_FAILED_NOTEBOOK if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Zhejiang Common Prosperity tracker: validate the dataset, build the HTML reports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="validate the dataset and print rows per source x kind x theme")
+    v.add_argument("--data-dir", default=None, help="data folder (default: the shipped data/)")
+    v.set_defaults(func=_validate)
+    ls = sub.add_parser("list", help="list the notebooks and their parameters")
+    ls.set_defaults(func=_list)
+    b = sub.add_parser(
+        "build",
+        help="main job: execute the notebooks with papermill and write HTML reports and an index",
+        description="Execute the notebooks (several at once), render reader HTML into reports/, write "
+        "reports/index.html. Unchanged notebooks are skipped. Exit 0 if all succeeded, 1 if a notebook "
+        "failed (the others still run), 2 for a bad request or invalid data (nothing written).",
+    )
+    b.add_argument("--only", action="append", metavar="NAME", help="build only this notebook (repeatable)")
+    b.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("KEY", "VALUE"),
+                   help="parameter passed to every notebook that declares it (repeatable)")
+    b.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")
+    b.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: number of cores)")
+    b.add_argument("--kernel", default="python3", help="Jupyter kernel name (default: python3)")
+    b.add_argument("--timeout", type=int, default=600, help="seconds one notebook may run (default: 600)")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=_build)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .run import BuildError
+
+    try:
+        return args.func(args)
+    except (data.DataValidationError, BuildError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted; reports already written are kept", file=sys.stderr)
+        return 130

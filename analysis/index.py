@@ -1,0 +1,77 @@
+"""The reports' index page: scorecard, the verdict on one target year, each report's build status
+and run time, and which pledge statuses moved since the previous build.
+
+Rendered with Jinja2 with autoescaping on, so text from the dataset (names, notes) and error
+messages appear as inert text.
+"""
+
+from __future__ import annotations
+
+import jinja2
+import pandas as pd
+
+from . import paths
+from .plots import STATUS_COLORS, STATUS_LABELS
+from .progress import STATUSES, default_as_of, progress_table
+
+VERDICT_YEAR = 2025
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(paths.PACKAGE_DIR / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def status_changes(table: pd.DataFrame, previous: dict[str, str]) -> list[dict]:
+    """Pledges whose status differs from ``previous`` (pledge_id -> status)."""
+    changes = []
+    now = dict(zip(table["pledge_id"], table["status"].astype(str)))
+    info = table.set_index("pledge_id")
+    for pid in sorted(set(now) | set(previous)):
+        was, cur = previous.get(pid), now.get(pid)
+        if was != cur:
+            row = info.loc[pid] if pid in info.index else None
+            changes.append({
+                "pledge_id": pid,
+                "name": row["name"] if row is not None else "",
+                "geography": row["geography"] if row is not None else "",
+                "target_year": int(row["target_year"]) if row is not None else "",
+                "was": was,
+                "now": cur,
+            })
+    return changes
+
+
+def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | None = None,
+           verdict_year: int = VERDICT_YEAR) -> tuple[str, dict[str, str]]:
+    """Return (HTML of the index page, pledge_id -> status for the next comparison)."""
+    as_of = int(as_of) if as_of is not None else default_as_of(dataset)
+    table = progress_table(dataset, as_of=as_of)
+    counts = pd.crosstab(table["theme"], table["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    score_statuses = [s for s in STATUSES if counts[s].sum() > 0]
+    counts["total"] = counts.sum(axis=1)
+    scorecard = [(theme, row.to_dict()) for theme, row in counts.iterrows()]
+    scorecard.append(("all themes", counts.sum().to_dict()))
+    due = table[table["target_year"] == verdict_year]["status"].astype(str).value_counts()
+    verdict = [(s, int(due[s])) for s in STATUSES if s in due.index]
+    seeded = dataset.sources["document"].notna()
+    page = _ENV.get_template("index.html.j2").render(
+        n_pledges=len(table),
+        n_observations=len(dataset.observations),
+        n_sources=len(dataset.sources),
+        n_seed_sources=int(seeded.sum()),
+        as_of=as_of,
+        verdict_year=verdict_year,
+        verdict=verdict,
+        entries=entries,
+        scorecard=scorecard,
+        score_statuses=score_statuses,
+        status_colors=STATUS_COLORS,
+        status_labels=STATUS_LABELS,
+        first_build=not previous,
+        changes=status_changes(table, previous) if previous else [],
+        source_names="; ".join(dataset.sources.loc[seeded, "title_en"]),
+    )
+    return page, dict(zip(table["pledge_id"], table["status"].astype(str)))

@@ -1,0 +1,187 @@
+"""Tables and sentences for the notebooks, written from computed values (never typed numbers).
+
+Every notebook imports these instead of defining helpers of its own.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from .data import Dataset
+from .progress import STATUSES
+
+_COMPARATOR_WORDS = {">=": "at least", "<=": "at most", "=": "", "~": "about"}
+
+
+def fmt(value: float, unit: str = "") -> str:
+    """A value with its unit, e.g. ``75,000 yuan``, ``1.9``, ``24.5%``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "n/a"
+    value = float(value)
+    if abs(value) >= 1000:
+        text = f"{value:,.0f}"
+    elif abs(value) >= 100:
+        text = f"{value:,.1f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:.3g}" if abs(value) >= 1 else f"{value:.3g}"
+    if unit == "%":
+        return f"{text}%"
+    if unit in ("ratio", "", None):
+        return text
+    return f"{text} {unit}"
+
+
+def target_text(row) -> str:
+    words = _COMPARATOR_WORDS.get(row["comparator"], "")
+    return f"{words} {fmt(row['target_value'], row['unit'])}".strip() + f" by {int(row['target_year'])}"
+
+
+def pick(table: pd.DataFrame, indicator_id: str, geography: str = "Zhejiang", target_year: int | None = None):
+    """The pledge row for an indicator and place (the earliest target year unless given); None if absent."""
+    rows = table[(table["indicator_id"] == indicator_id) & (table["geography"] == geography)]
+    if target_year is not None:
+        rows = rows[rows["target_year"] == target_year]
+    if rows.empty:
+        return None
+    return rows.sort_values(["target_year", "pledge_id"]).iloc[0]
+
+
+def pledge_sentence(row) -> str:
+    """One sentence: where a pledge stands and why it has its status."""
+    name = escape(f"{row['name']} ({row['geography']})")
+    target = target_text(row)
+    status = str(row["status"]).replace("_", " ")
+    if pd.isna(row["latest_value"]):
+        return f"{name}: target {target}; no achieved figure yet, so its status is {status}."
+    latest = f"{fmt(row['latest_value'], row['unit'])} in {int(row['latest_year'])}"
+    text = f"{name}: {latest}, against a target of {target}. Status: **{status}**"
+    if status in ("met", "missed"):
+        return text + "."
+    if pd.notna(row.get("ratio")) and row["rate_rule"] in ("cagr", "absolute"):
+        kind = "a year (compound)" if row["rate_rule"] == "cagr" else "a year"
+        observed = _rate(row["observed_rate"], row["rate_rule"], row["unit"])
+        required = _rate(row["required_rate"], row["rate_rule"], row["unit"])
+        text += (
+            f" — since {int(row['base_year'])} it moved {observed} {kind}, and {required} {kind} is needed "
+            f"to reach the target on time (R = {row['ratio']:.2f})"
+        )
+    prob = row.get("probability_met")
+    if prob is not None and pd.notna(prob):
+        text += f"; the fitted trend gives a {prob:.0%} chance of meeting it on time"
+        if pd.notna(row.get("year_reached")):
+            text += f" and reaches it in {int(row['year_reached'])} at the current pace"
+    return text + "."
+
+
+def _rate(value: float, rule: str, unit: str) -> str:
+    if pd.isna(value):
+        return "n/a"
+    if rule == "cagr":
+        return f"{value * 100:+.1f}%"
+    return f"{value:+.3g}" + ("" if unit in ("ratio",) else (" points" if unit == "%" else f" {unit}"))
+
+
+def status_sentence(table: pd.DataFrame, what: str = "pledges") -> str:
+    """'Of N pledges, a are achieved, b on track, ...' from a progress table."""
+    counts = table["status"].astype(str).value_counts()
+    parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in STATUSES if s in counts.index]
+    if not parts:
+        return f"There are no {what} for this selection."
+    assessable = len(table) - int(counts.get("insufficient_data", 0))
+    return (
+        f"Of {len(table)} {what}, " + ", ".join(parts) + f". {assessable} can be assessed with the figures "
+        f"available; the rest lack an achieved figure or a second point in time."
+    )
+
+
+def display_table(table: pd.DataFrame, max_rows: int | None = None) -> pd.DataFrame:
+    """A reader's view of progress rows: what, where, target, latest, status, R."""
+    view = pd.DataFrame(
+        {
+            "pledge": table["pledge_id"],
+            "indicator": table["name"],
+            "where": table["geography"],
+            "target": [target_text(r) for _, r in table.iterrows()],
+            "base": [
+                f"{fmt(v, u)} ({int(y)})" if pd.notna(v) and pd.notna(y) else "n/a"
+                for v, u, y in zip(table["base_value"], table["unit"], table["base_year"])
+            ],
+            "latest": [
+                f"{fmt(v, u)} ({int(y)})" if pd.notna(v) else "n/a"
+                for v, u, y in zip(table["latest_value"], table["unit"], table["latest_year"])
+            ],
+            "R": [f"{r:.2f}" if pd.notna(r) else "" for r in table["ratio"]],
+            "status": table["status"].astype(str).str.replace("_", " "),
+        }
+    )
+    order = table["status"].astype(str).map({s: i for i, s in enumerate(STATUSES)})
+    view = view.assign(_o=order.to_numpy()).sort_values(["_o", "pledge"]).drop(columns="_o")
+    if max_rows is not None:
+        view = view.head(max_rows)
+    return view.set_index("pledge")
+
+
+def assessable(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose status is not ``insufficient_data``."""
+    return table[table["status"].astype(str) != "insufficient_data"]
+
+
+def sources_table(dataset: Dataset, source_ids) -> pd.DataFrame:
+    """Title, issuer, date and URL or file of the sources used."""
+    used = dataset.sources[dataset.sources["source_id"].isin(set(source_ids))]
+    return pd.DataFrame(
+        {
+            "source": used["source_id"],
+            "title": used["title_en"],
+            "issuer": used["issuer"],
+            "published": used["published"].dt.strftime("%Y-%m-%d").fillna("not shown"),
+            "where": used["url"].fillna(used["document"].map(lambda d: f"shared/seeds/{d}", na_action="ignore")),
+        }
+    ).reset_index(drop=True)
+
+
+def check_parameters(dataset: Dataset, as_of_year=None, geography=None, alpha=None) -> None:
+    """Fail clearly on a bad notebook parameter (a ValueError naming the parameter and the range)."""
+    years = dataset.observations["year"]
+    if as_of_year is not None:
+        low, high = int(years.min()), int(dataset.pledges["target_year"].max())
+        if not isinstance(as_of_year, (int, np.integer)) or isinstance(as_of_year, bool) or not low <= as_of_year <= high:
+            raise ValueError(f"parameter as_of_year={as_of_year!r}: expected a year from {low} to {high}")
+    if geography is not None:
+        known = sorted(set(dataset.pledges["geography"]) | set(dataset.observations["geography"]))
+        if geography not in known:
+            raise ValueError(f"parameter geography={geography!r}: expected one of {', '.join(known)}")
+    if alpha is not None and not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+        raise ValueError(f"parameter alpha={alpha!r}: expected a number between 0 and 1")
+
+
+def bullet_list(lines) -> str:
+    """Markdown bullet list of already-computed sentences (text from the dataset is escaped)."""
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def escape(text: str) -> str:
+    """Escape text from the dataset before it goes into Markdown or HTML output."""
+    return html.escape(str(text), quote=True)
+
+
+def show_pledge(dataset: Dataset, table: pd.DataFrame, indicator_id: str, geography: str, as_of: int,
+                alpha: float = 0.1, target_year: int | None = None) -> None:
+    """Display the trajectory chart of a pledge and its finding (or say why there is none)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import Markdown, display
+
+    from . import plots
+
+    row = pick(table, indicator_id, geography, target_year)
+    if row is None:
+        name = dataset.indicators.set_index("indicator_id")["name"].get(indicator_id, indicator_id)
+        display(Markdown(escape(f"No pledge on {name} for {geography} in the dataset.")))
+        return
+    fig = plots.trajectory(dataset, row, as_of, alpha=alpha)
+    display(fig)
+    plt.close(fig)
+    display(Markdown(pledge_sentence(row)))

@@ -1,0 +1,42 @@
+"""Every path the project uses, derived from this file's location.
+
+Nothing here depends on the working directory. The source documents live outside the
+repository, in ``../shared/seeds`` beside the project root; ``ZJCP_SEEDS_DIR`` overrides that.
+``ZJCP_DATA_DIR`` and ``ZJCP_REPORTS_DIR`` point the loader and the runner elsewhere (tests
+use them to work on copies).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent
+NOTEBOOKS_DIR = ROOT / "notebooks"
+BENCHMARKS_DIR = ROOT / "benchmarks"
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).resolve() if value else default
+
+
+def data_dir() -> Path:
+    """Folder holding ``datapackage.json`` and the four CSV tables."""
+    return _env_path("ZJCP_DATA_DIR", ROOT / "data")
+
+
+def seeds_dir() -> Path:
+    """Folder holding the five source documents (``../shared/seeds``)."""
+    return _env_path("ZJCP_SEEDS_DIR", ROOT.parent / "shared" / "seeds")
+
+
+def reports_dir() -> Path:
+    """Folder the runner writes HTML reports into."""
+    return _env_path("ZJCP_REPORTS_DIR", ROOT / "reports")
+
+
+def build_dir() -> Path:
+    """Folder for executed notebooks and the runner's cache (a build product, not in git)."""
+    return _env_path("ZJCP_BUILD_DIR", ROOT / "build")

@@ -1,0 +1,107 @@
+"""Executed notebook -> one self-contained reader's HTML page (nbconvert, in process).
+
+Reader mode: code cells' input and prompts are hidden, cells tagged ``remove-cell`` are dropped
+and ``remove-input``/``hide-input`` lose their input; images are embedded; a table of contents of
+the ``##`` sections is inserted under the title; no script or stylesheet is loaded from the network
+(MathJax, require.js and the widget loader that nbconvert would link are removed), so the page
+works offline and byte-for-byte the same on every run.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+from bs4 import BeautifulSoup
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
+REMOVE_INPUT_TAGS = ("remove-input", "remove_input", "hide-input", "hide_input")
+
+_EXTRA_CSS = """
+body { max-width: 60rem; margin: 0 auto; padding: 0 1rem; overflow-x: hidden; }
+.jp-Notebook { padding: 0 !important; }
+nav.toc { border-left: 3px solid #0072B2; padding: 0.2rem 1rem; margin: 1rem 0 1.5rem; background: #F5F8FB; }
+nav.toc ol { margin: 0.3rem 0; padding-left: 1.2rem; }
+.jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
+.jp-RenderedImage img, .jp-OutputArea-output img { max-width: 100%; height: auto; }
+.jp-OutputArea-output pre { white-space: pre-wrap; }
+@media (max-width: 600px) { body { padding: 0 0.4rem; } }
+"""
+
+
+def _exporter() -> HTMLExporter:
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    exporter.mathjax_url = ""
+    exporter.require_js_url = ""
+    exporter.widget_renderer_url = ""
+    exporter.jupyter_widgets_base_url = ""
+    remover = TagRemovePreprocessor(
+        remove_cell_tags=set(REMOVE_CELL_TAGS), remove_input_tags=set(REMOVE_INPUT_TAGS), enabled=True
+    )
+    exporter.register_preprocessor(remover, enabled=True)
+    return exporter
+
+
+def notebook_title(nb) -> str:
+    """The text of the notebook's single H1 heading (or empty)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#\s+(.+)$", cell.source, flags=re.M)
+            if match:
+                return match.group(1).strip()
+    return ""
+
+
+def to_html(nb: nbformat.NotebookNode) -> str:
+    """Render an executed notebook to a reader's HTML page (a string)."""
+    nb = nbformat.from_dict(nb)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    body, _ = _exporter().from_notebook_node(nb)
+    return _finish(body, notebook_title(nb))
+
+
+def _finish(html: str, title: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    for script in soup.find_all("script"):
+        src = script.get("src", "")
+        text = script.string or ""
+        if src or "MathJax" in text or "require" in text or "mermaid" in text.lower():
+            script.decompose()
+    for link in soup.find_all("link"):
+        if link.get("href", "").startswith(("http://", "https://", "//")):
+            link.decompose()
+    if soup.title is not None:
+        soup.title.string = title or "Report"
+    head = soup.head or soup
+    meta = soup.new_tag("meta", attrs={"name": "viewport", "content": "width=device-width, initial-scale=1"})
+    head.append(meta)
+    style = soup.new_tag("style")
+    style.string = _EXTRA_CSS
+    head.append(style)
+    h1 = soup.find("h1")
+    sections = [h for h in soup.find_all("h2") if h.get("id")]
+    if h1 is not None and sections:
+        nav = soup.new_tag("nav", attrs={"class": "toc", "aria-label": "Contents"})
+        heading = soup.new_tag("strong")
+        heading.string = "Contents"
+        nav.append(heading)
+        ol = soup.new_tag("ol")
+        for h in sections:
+            li = soup.new_tag("li")
+            a = soup.new_tag("a", href=f"#{h['id']}")
+            a.string = h.get_text(" ", strip=True).rstrip("¶").strip()
+            li.append(a)
+            ol.append(li)
+        nav.append(ol)
+        container = h1.find_parent("div", class_="jp-Cell") or h1
+        container.insert_after(nav)
+    return str(soup)

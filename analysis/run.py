@@ -1,0 +1,343 @@
+"""Build the reports: execute notebooks with papermill, render HTML, write the index.
+
+* Notebooks run several at once (up to the number of cores), each in its own worker process with
+  an explicit kernel, injected parameters and a time limit; the worker renders the HTML with
+  nbconvert in the same process.
+* A notebook whose inputs (the notebook, the data files, the library's code, its parameters and
+  the kernel name) hash to the value of its last successful run is skipped; ``force`` rebuilds.
+* A failing notebook does not stop the others: it is marked failed in the index with its error,
+  its previous good report stays, and :func:`build` reports failure (the CLI exits non-zero).
+* Every file is written atomically (a temporary file in the same folder, then a rename), so an
+  interrupted build leaves the previous reports whole and the next run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from . import paths
+
+KERNEL = "python3"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+DEFAULT_TIMEOUT = 600
+STATE_FILE = "state.json"
+
+
+class BuildError(RuntimeError):
+    """A problem with the build request itself (bad notebook name, parameter, folder, kernel)."""
+
+
+@dataclass
+class Outcome:
+    name: str
+    title: str = ""
+    status: str = "ok"  # ok | failed | cached
+    seconds: float = 0.0
+    error: str = ""
+    input_hash: str = ""
+    parameters: dict = field(default_factory=dict)
+
+
+# --- what to build -----------------------------------------------------------------------------
+
+
+def list_notebooks() -> list[Path]:
+    """The notebooks, in order (``NN-theme.ipynb``)."""
+    return sorted(p for p in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+
+
+def select(only: list[str] | None) -> list[Path]:
+    """Notebooks named by ``only`` (``01-income-gap``, ``01-income-gap.ipynb`` or ``01``)."""
+    notebooks = list_notebooks()
+    if not only:
+        return notebooks
+    chosen = []
+    for name in only:
+        stem = Path(name).stem
+        match = [p for p in notebooks if p.stem == stem or p.stem.split("-", 1)[0] == stem]
+        if not match:
+            names = ", ".join(p.stem for p in notebooks)
+            raise BuildError(f"unknown notebook '{name}' (available: {names})")
+        chosen += [p for p in match if p not in chosen]
+    return chosen
+
+
+def declared_parameters(notebook: Path) -> dict[str, dict]:
+    """Parameters declared in the notebook's ``parameters`` cell: name -> {type, default}."""
+    import papermill
+
+    found = papermill.inspect_notebook(str(notebook))
+    return {k: {"type": v["inferred_type_name"], "default": v["default"]} for k, v in found.items()}
+
+
+def _coerce(name: str, raw: str, type_name: str):
+    type_name = (type_name or "").lower()
+    try:
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+        if type_name == "bool":
+            lowered = raw.lower()
+            if lowered not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError
+            return lowered in ("true", "1", "yes")
+        if type_name.startswith(("list", "dict", "tuple")):
+            value = json.loads(raw)
+            return value
+    except (ValueError, json.JSONDecodeError):
+        raise BuildError(f"parameter '{name}': expected {type_name}, got '{raw}'") from None
+    return raw
+
+
+def resolve_parameters(notebooks: list[Path], raw: list[tuple[str, str]]) -> dict[Path, dict]:
+    """Per notebook, the parameters to inject (only those it declares), typed as it declares them."""
+    declared = {nb: declared_parameters(nb) for nb in notebooks}
+    known = set().union(*[set(d) for d in declared.values()]) if declared else set()
+    for key, _ in raw:
+        if key not in known:
+            raise BuildError(f"unknown parameter '{key}' (the selected notebooks declare: {', '.join(sorted(known))})")
+    out = {}
+    for nb, params in declared.items():
+        out[nb] = {k: _coerce(k, v, params[k]["type"]) for k, v in raw if k in params}
+    return out
+
+
+# --- hashing and state -------------------------------------------------------------------------
+
+
+def _inputs_digest() -> str:
+    """Hash of everything every notebook depends on: data files and the library's code."""
+    h = hashlib.sha256()
+    for folder, pattern in ((paths.data_dir(), "*"), (paths.PACKAGE_DIR, "**/*.py"), (paths.PACKAGE_DIR, "**/*.j2")):
+        for path in sorted(folder.glob(pattern)):
+            if path.is_file():
+                h.update(str(path.relative_to(folder)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def input_hash(notebook: Path, parameters: dict, kernel: str, common: str) -> str:
+    h = hashlib.sha256()
+    h.update(notebook.read_bytes())
+    h.update(json.dumps(parameters, sort_keys=True, default=str).encode())
+    h.update(kernel.encode())
+    h.update(common.encode())
+    return h.hexdigest()
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_state(build: Path) -> dict:
+    try:
+        return json.loads((build / STATE_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {"notebooks": {}, "statuses": {}}
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".write-test.", dir=folder)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        raise BuildError(f"cannot write to output folder {folder}: {exc.strerror or exc}") from None
+
+
+def _check_kernel(kernel: str) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().find_kernel_specs()
+    if kernel not in specs:
+        raise BuildError(f"kernel '{kernel}' not found (installed kernels: {', '.join(sorted(specs)) or 'none'})")
+
+
+# --- one notebook, in a worker process ---------------------------------------------------------
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def execute_one(notebook: str, executed: str, parameters: dict, kernel: str, timeout: int) -> dict:
+    """Execute with papermill and render to HTML. Runs in a worker process.
+
+    Returns a dict: status, seconds, error, html (on success), title.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from .render import notebook_title, to_html
+
+    start = time.perf_counter()
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(int(timeout))
+    nb = None
+    try:
+        nb = papermill.execute_notebook(
+            notebook,
+            None,
+            parameters=parameters,
+            kernel_name=kernel,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(Path(notebook).parent),
+            execution_timeout=int(timeout),
+            request_save_on_cell_execute=False,
+        )
+        signal.alarm(0)
+        html = to_html(nb)
+        status, error = "ok", ""
+    except _Timeout:
+        status, error, html = "failed", f"timed out after {timeout} s", None
+    except PapermillExecutionError as exc:
+        status, html = "failed", None
+        error = f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}".strip()
+    except Exception as exc:  # noqa: BLE001 - any failure of one notebook is reported, not raised
+        status, html = "failed", None
+        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        error = last.splitlines()[0][:500]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    if nb is not None:
+        atomic_write(Path(executed), nbformat.writes(nb))
+    title = notebook_title(nbformat.read(notebook, as_version=4))
+    return {"status": status, "seconds": time.perf_counter() - start, "error": error.replace("\n", " "),
+            "html": html, "title": title}
+
+
+# --- the build ---------------------------------------------------------------------------------
+
+
+def build(
+    only: list[str] | None = None,
+    raw_parameters: list[tuple[str, str]] | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    kernel: str = KERNEL,
+    timeout: int = DEFAULT_TIMEOUT,
+    progress: bool = True,
+) -> list[Outcome]:
+    """Build the reports (see the module docstring). Returns one outcome per selected notebook.
+
+    Raises
+    ------
+    BuildError
+        For a bad request, before anything is written.
+    DataValidationError
+        If the dataset is invalid, before anything is written.
+    """
+    from tqdm import tqdm
+
+    from . import data, index
+
+    if timeout <= 0:
+        raise BuildError(f"timeout must be a positive number of seconds, got {timeout}")
+    notebooks = select(only)
+    if not notebooks:
+        raise BuildError(f"no notebooks found in {paths.NOTEBOOKS_DIR}")
+    parameters = resolve_parameters(notebooks, raw_parameters or [])
+    dataset = data.load()  # validate before anything is written
+    _check_kernel(kernel)
+    reports, build_dir = paths.reports_dir(), paths.build_dir()
+    _check_writable(reports)
+    _check_writable(build_dir)
+
+    state = load_state(build_dir)
+    common = _inputs_digest()
+    outcomes: dict[str, Outcome] = {}
+    todo = []
+    for nb in notebooks:
+        digest = input_hash(nb, parameters[nb], kernel, common)
+        before = state["notebooks"].get(nb.stem, {})
+        if not force and before.get("input_hash") == digest and before.get("status") in ("ok", "cached") and (
+            reports / f"{nb.stem}.html"
+        ).is_file():
+            outcomes[nb.stem] = Outcome(nb.stem, before.get("title", ""), "cached", before.get("seconds", 0.0), "",
+                                        digest, parameters[nb])
+        else:
+            todo.append((nb, digest))
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    bar = tqdm(total=len(notebooks), desc="reports", unit="nb", disable=not progress, file=sys.stderr,
+               initial=len(notebooks) - len(todo))
+    if todo:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
+            futures = {
+                pool.submit(execute_one, str(nb), str(build_dir / "executed" / nb.name), parameters[nb], kernel,
+                            timeout): (nb, digest)
+                for nb, digest in todo
+            }
+            for future in as_completed(futures):
+                nb, digest = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker fails only its notebook
+                    result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "html": None,
+                              "title": ""}
+                if result["status"] == "ok":
+                    atomic_write(reports / f"{nb.stem}.html", result["html"])
+                outcome = Outcome(nb.stem, result["title"], result["status"], round(result["seconds"], 1),
+                                  result["error"], digest if result["status"] == "ok" else "", parameters[nb])
+                outcomes[nb.stem] = outcome
+                state["notebooks"][nb.stem] = asdict(outcome)
+                atomic_write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+                bar.set_postfix_str(f"{nb.stem}: {outcome.status}")
+                bar.update(1)
+    bar.close()
+
+    ordered = [outcomes[nb.stem] for nb in notebooks]
+    for outcome in ordered:
+        state["notebooks"][outcome.name] = asdict(outcome)
+    as_of = next((p["as_of_year"] for p in parameters.values() if "as_of_year" in p), None)
+    previous_statuses = state.get("statuses", {})
+    page, statuses = index.render(dataset, _index_entries(state, reports), previous_statuses, as_of)
+    atomic_write(reports / "index.html", page)
+    state["statuses"] = statuses
+    atomic_write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+    return ordered
+
+
+def _index_entries(state: dict, reports: Path) -> list[dict]:
+    """Every notebook known to the state, in order, with whether a report exists."""
+    entries = []
+    for nb in list_notebooks():
+        entry = dict(state["notebooks"].get(nb.stem, {"name": nb.stem, "status": "not built"}))
+        entry["has_report"] = (reports / f"{nb.stem}.html").is_file()
+        entry["file"] = f"{nb.stem}.html"
+        entries.append(entry)
+    return entries

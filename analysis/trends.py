@@ -1,0 +1,197 @@
+"""Fitted trends, projections to the target year and the chance of meeting it.
+
+Model rule (documented, and a parameter): a ``level`` indicator whose values are all positive is
+fitted as a straight line on the natural log of its value (constant growth); every other series
+(shares, ratios, growth rates, flows, or any series with a zero or negative value) as a straight line
+on the value itself (constant change). The fit is ordinary least squares on the year; prediction
+intervals and probabilities use Student's t with n - 2 degrees of freedom. A series needs at least
+``min_points`` (3) achieved figures; with fewer it is ``insufficient_data`` and nothing is
+extrapolated.
+
+:func:`fit_series` fits one series with statsmodels (used for charts and as the reference);
+:func:`fit_all` computes the identical OLS estimates for every series at once in closed form, so
+the whole dataset is fitted without a Python loop per series (``tests/test_trends.py`` checks the
+two agree).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from .data import Dataset
+from .progress import achieved_observations, default_as_of, progress_table
+
+MIN_POINTS = 3
+KEYS = ["indicator_id", "geography"]
+
+
+def choose_model(measure: str, values) -> str:
+    """``log`` for a level with all values positive, else ``linear``."""
+    values = np.asarray(values, float)
+    return "log" if measure == "level" and len(values) and (values > 0).all() else "linear"
+
+
+def fit_series(years, values, model: str = "linear"):
+    """Fit one series with statsmodels OLS.
+
+    Returns
+    -------
+    statsmodels RegressionResults
+        Fitted on ``year`` (with a constant) and ``value`` or ``log(value)``.
+    """
+    y = np.log(np.asarray(values, float)) if model == "log" else np.asarray(values, float)
+    x = sm.add_constant(np.asarray(years, float))
+    return sm.OLS(y, x).fit()
+
+
+def predict_series(result, years, model: str = "linear", alpha: float = 0.1) -> pd.DataFrame:
+    """Fitted mean and prediction interval (1 - alpha) for ``years``, back on the value scale."""
+    x = sm.add_constant(np.asarray(years, float), has_constant="add")
+    frame = result.get_prediction(x).summary_frame(alpha=alpha)
+    out = pd.DataFrame(
+        {"year": np.asarray(years), "mean": frame["mean"], "lower": frame["obs_ci_lower"], "upper": frame["obs_ci_upper"]}
+    )
+    if model == "log":
+        out[["mean", "lower", "upper"]] = np.exp(out[["mean", "lower", "upper"]])
+    return out
+
+
+def fit_all(dataset: Dataset, as_of: int | None = None, min_points: int = MIN_POINTS) -> pd.DataFrame:
+    """OLS trend of every (indicator, geography) series with at least ``min_points`` figures.
+
+    Returns
+    -------
+    DataFrame
+        One row per series: indicator_id, geography, model, n, first_year, last_year, x_mean,
+        sxx, intercept (at x_mean), slope (per year, on the model scale), resid_sd, df.
+    """
+    if as_of is None:
+        as_of = default_as_of(dataset)
+    obs = achieved_observations(dataset, as_of)
+    measure = obs["indicator_id"].map(dataset.indicators.set_index("indicator_id")["measure"])
+    positive = obs.assign(_pos=obs["value"] > 0).groupby(KEYS)["_pos"].transform("all")
+    model = np.where((measure == "level") & positive, "log", "linear")
+    frame = obs.assign(model=model, x=obs["year"].astype(float))
+    frame["y"] = np.where(frame["model"] == "log", np.log(frame["value"].where(frame["value"] > 0)), frame["value"])
+    g = frame.groupby(KEYS, sort=True)
+    n = g["x"].size()
+    x_mean = g["x"].mean()
+    y_mean = g["y"].mean()
+    frame["dx"] = frame["x"] - frame.set_index(KEYS).index.map(x_mean).to_numpy()
+    frame["dy"] = frame["y"] - frame.set_index(KEYS).index.map(y_mean).to_numpy()
+    frame["dxdx"] = frame["dx"] ** 2
+    frame["dxdy"] = frame["dx"] * frame["dy"]
+    sums = frame.groupby(KEYS, sort=True)[["dxdx", "dxdy"]].sum()
+    fits = pd.DataFrame(
+        {
+            "model": g["model"].first(),
+            "n": n,
+            "first_year": g["year"].min(),
+            "last_year": g["year"].max(),
+            "x_mean": x_mean,
+            "sxx": sums["dxdx"],
+            "intercept": y_mean,
+        }
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fits["slope"] = sums["dxdy"] / sums["dxdx"]
+    frame = frame.join(fits[["slope", "intercept", "x_mean"]], on=KEYS)
+    frame["resid2"] = (frame["y"] - (frame["intercept"] + frame["slope"] * (frame["x"] - frame["x_mean"]))) ** 2
+    rss = frame.groupby(KEYS, sort=True)["resid2"].sum()
+    fits["df"] = fits["n"] - 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fits["resid_sd"] = np.sqrt(rss / fits["df"])
+    fits = fits[(fits["n"] >= min_points) & (fits["sxx"] > 0)]
+    return fits.reset_index()
+
+
+def project(
+    dataset: Dataset,
+    as_of: int | None = None,
+    alpha: float = 0.1,
+    min_points: int = MIN_POINTS,
+    horizon: int = 2100,
+    table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per pledge: the trend projected to the target year, the probability of meeting the target
+    on time, and the year the target would be reached at the current pace.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    as_of : int, optional
+        Use figures up to this year (default: the latest year with a figure).
+    alpha : float, default 0.1
+        The prediction interval is (1 - alpha), i.e. 90 % by default.
+    min_points : int, default 3
+    horizon : int, default 2100
+        A target not reached by this year at the current pace gets no ``year_reached``.
+    table : DataFrame, optional
+        A :func:`progress.progress_table` for the same ``as_of`` (computed when omitted).
+
+    Returns
+    -------
+    DataFrame
+        The progress table with added columns: trend_model, trend_n, trend_slope, projected,
+        projected_lower, projected_upper (clipped to the indicator's natural bounds),
+        probability_met, year_reached, trend_status.
+    """
+    if as_of is None:
+        as_of = default_as_of(dataset)
+    if table is None:
+        table = progress_table(dataset, as_of=as_of)
+    fits = fit_all(dataset, as_of, min_points=min_points)
+    out = table.merge(fits, on=KEYS, how="left")
+    has_fit = out["n"].notna().to_numpy()
+    log = (out["model"] == "log").to_numpy()
+    x0 = out["target_year"].to_numpy(float)
+    xm = out["x_mean"].to_numpy(float)
+    a = out["intercept"].to_numpy(float)
+    b = out["slope"].to_numpy(float)
+    s = out["resid_sd"].to_numpy(float)
+    n = out["n"].to_numpy(float)
+    sxx = out["sxx"].to_numpy(float)
+    df = out["df"].to_numpy(float)
+    target = out["effective_target"].to_numpy(float)
+    sign = out["sign"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = a + b * (x0 - xm)
+        se = s * np.sqrt(1.0 + 1.0 / n + (x0 - xm) ** 2 / sxx)
+        tcrit = stats.t.ppf(1 - alpha / 2, np.where(df > 0, df, 1))
+        lower, upper = mean - tcrit * se, mean + tcrit * se
+        t_target = np.where(log, np.log(np.where(target > 0, target, np.nan)), target)
+        z = (t_target - mean) / se
+        cdf = stats.t.cdf(z, np.where(df > 0, df, 1))
+        prob = np.where(sign > 0, 1 - cdf, cdf)
+        # a perfect fit (se = 0): certain either way
+        exact = se == 0
+        prob = np.where(exact, (sign * (mean - t_target) >= 0).astype(float), prob)
+        # year the fitted line crosses the target, if it moves toward it
+        cross = xm + (t_target - a) / b
+        fitted_latest = a + b * (out["latest_year"].to_numpy(float) - xm)
+        already = sign * (fitted_latest - t_target) >= 0
+        toward = sign * b > 0
+        year_reached = np.where(already, out["latest_year"].to_numpy(float), np.where(toward, np.ceil(cross - 1e-9), np.nan))
+        year_reached = np.where(year_reached <= horizon, year_reached, np.nan)
+    out["trend_model"] = out["model"]
+    out["trend_n"] = out["n"].astype("Int64")
+    out["trend_slope"] = b
+    out["projected"] = np.where(log, np.exp(mean), mean)
+    out["projected_lower"] = np.where(log, np.exp(lower), lower)
+    out["projected_upper"] = np.where(log, np.exp(upper), upper)
+    out["probability_met"] = prob
+    out["year_reached"] = pd.array(np.where(np.isfinite(year_reached), year_reached, np.nan)).astype("Int64")
+    # a projection cannot leave the indicator's natural bounds (a share above 100 %)
+    bounds = dataset.indicators.set_index("indicator_id")[["lower_bound", "upper_bound"]]
+    low = out["indicator_id"].map(bounds["lower_bound"]).to_numpy(float)
+    high = out["indicator_id"].map(bounds["upper_bound"]).to_numpy(float)
+    for col in ("projected", "projected_lower", "projected_upper"):
+        out[col] = np.clip(out[col].to_numpy(float), np.nan_to_num(low, nan=-np.inf), np.nan_to_num(high, nan=np.inf))
+    for col in ("projected", "projected_lower", "projected_upper", "probability_met", "trend_slope"):
+        out.loc[~has_fit, col] = np.nan
+    out.loc[~has_fit, "year_reached"] = pd.NA
+    out["trend_status"] = np.where(has_fit, "fitted", "insufficient_data")
+    return out.drop(columns=["model", "n", "first_year", "last_year", "x_mean", "sxx", "intercept", "slope", "resid_sd", "df"])

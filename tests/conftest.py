@@ -1,0 +1,50 @@
+"""Shared fixtures: copies of the shipped dataset to break, and the source documents."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import paths
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped data folder."""
+    target = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    folder = paths.seeds_dir()
+    if not folder.is_dir():
+        pytest.skip(f"source documents not found at {folder} (../shared/seeds beside the project)")
+    return folder
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """Path -> sha256 of every file below folder (to prove nothing was written)."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

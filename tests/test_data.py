@@ -1,0 +1,358 @@
+"""The shipped dataset validates, its provenance holds, and broken copies are rejected clearly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import pandas as pd
+import pytest
+
+import analysis
+from analysis import paths
+from analysis.data import DataValidationError, load, summary
+
+from .conftest import read_rows, tree_hashes, write_rows
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load(all_vintages=True)
+
+
+# --- the shipped data -------------------------------------------------------------------------
+
+
+def test_shipped_data_validates_with_typed_columns(dataset):
+    assert dataset.observations["year"].dtype == "Int64"
+    assert dataset.observations["value"].dtype == "float64"
+    assert dataset.pledges["target_year"].dtype == "Int64"
+    assert pd.api.types.is_datetime64_any_dtype(dataset.sources["published"])
+    assert len(dataset.pledges) >= 150
+    assert len(dataset.observations) >= 150
+
+
+def test_every_theme_and_seed_document_is_covered(dataset):
+    themes = set(dataset.indicators["theme"])
+    assert {"income_gap", "industry_innovation", "ecology_energy", "public_services"} <= themes
+    seeded = set(dataset.sources.loc[dataset.sources["document"].notna(), "source_id"])
+    assert len(seeded) == 5
+    used = set(dataset.pledges["source_id"]) | set(dataset.observations["source_id"])
+    assert seeded <= used
+
+
+def test_every_row_uses_its_indicators_unit(dataset):
+    units = dataset.indicators.set_index("indicator_id")["unit"]
+    for table in (dataset.pledges, dataset.observations):
+        assert (table["unit"] == table["indicator_id"].map(units)).all()
+
+
+def test_quoted_value_times_scale_is_the_value(dataset):
+    for table, column in ((dataset.pledges, "target_value"), (dataset.observations, "value")):
+        quoted = table["quoted_value"].str.replace(",", "").astype(float) * table["scale"]
+        assert ((quoted - table[column]).abs() <= 1e-6 * quoted.abs().clip(lower=1)).all()
+
+
+def _documents(dataset, seeds):
+    docs = dataset.sources.dropna(subset=["document"]).set_index("source_id")["document"]
+    return {sid: (seeds / name).read_text(encoding="utf-8") for sid, name in docs.items()}
+
+
+@pytest.mark.parametrize("table", ["pledges", "observations"])
+def test_every_quote_is_verbatim_in_its_document(dataset, seeds, table):
+    texts = _documents(dataset, seeds)
+    frame = getattr(dataset, table)
+    rows = frame[frame["source_id"].isin(list(texts))]
+    assert len(rows) > 100
+    missing = [
+        (i + 2, r.source_id, r.quote) for i, r in zip(rows.index, rows.itertuples()) if r.quote not in texts[r.source_id]
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("table", ["pledges", "observations"])
+def test_every_quote_contains_its_number(dataset, table):
+    frame = getattr(dataset, table)
+    absent = [(q, v) for q, v in zip(frame["quote"], frame["quoted_value"]) if v not in q]
+    assert absent == []
+    # the quoted figure stands as a whole number in the quote, not inside a longer one
+    # (e.g. "5" must not match inside "75")
+    partial = [
+        (q, v)
+        for q, v in zip(frame["quote"], frame["quoted_value"])
+        if not re.search(rf"(?<![0-9.,]){re.escape(v)}(?![0-9]|[.,][0-9])", q)
+    ]
+    assert partial == []
+
+
+def test_quotes_are_short(dataset):
+    for table in (dataset.pledges, dataset.observations):
+        assert table["quote"].str.len().max() <= 240
+
+
+def test_sha256_matches_each_document(dataset, seeds):
+    docs = dataset.sources.dropna(subset=["document"])
+    for name, digest in zip(docs["document"], docs["sha256"]):
+        assert hashlib.sha256((seeds / name).read_bytes()).hexdigest() == digest
+
+
+def test_from_x_to_y_gives_two_observations(dataset):
+    ratio = dataset.observations.query(
+        "indicator_id == 'urban_rural_income_ratio' and geography == 'Zhejiang' and source_id == 'zj_gwr_2023'"
+    ).set_index("year")["value"]
+    assert ratio[2017] == 2.04
+    assert ratio[2022] == 1.94
+
+
+def test_headline_pledges_are_recorded(dataset):
+    p = dataset.pledges.set_index(["indicator_id", "geography", "source_id", "target_year"])
+    income = p.loc[("per_capita_disposable_income", "Zhejiang", "zj_cp_plan_2021", 2025)]
+    assert income["target_value"] == 75000
+    ratio = p.loc[("urban_rural_income_ratio", "Zhejiang", "zj_cp_plan_2021", 2025)]
+    assert (ratio["comparator"], ratio["target_value"]) == ("<=", 1.9)
+
+
+def test_loader_keeps_only_current_vintage_by_default():
+    everything = load(all_vintages=True).observations
+    current = load().observations
+    assert current["current"].all()
+    assert not current.duplicated(["indicator_id", "geography", "year"]).any()
+    assert len(current) == everything["current"].sum()
+
+
+def test_summary_counts_rows_per_document_kind_theme(dataset):
+    table = summary(dataset)
+    assert table.loc[("total", ""), "total"] == len(dataset.pledges) + len(dataset.observations)
+    assert table.loc[("zj_cp_plan_2021", "pledge"), "total"] == (dataset.pledges["source_id"] == "zj_cp_plan_2021").sum()
+
+
+def test_paths_do_not_depend_on_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert len(load().sources) >= 5
+    assert paths.data_dir() == paths.ROOT / "data"
+
+
+def test_datapackage_describes_every_csv_column():
+    descriptor = json.loads((paths.data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        header, _ = read_rows(paths.data_dir() / resource["path"])
+        assert header == [f["name"] for f in resource["schema"]["fields"]]
+        assert all(f.get("description") for f in resource["schema"]["fields"])
+
+
+def test_public_api_is_exported():
+    assert analysis.load is load and analysis.DataValidationError is DataValidationError
+
+
+# --- broken copies ----------------------------------------------------------------------------
+
+
+def _edit(folder, table, row, **changes):
+    """Set fields of data row ``row`` (spreadsheet numbering: header is row 1)."""
+    header, rows = read_rows(folder / f"{table}.csv")
+    rows[row - 2].update(changes)
+    write_rows(folder / f"{table}.csv", header, rows)
+
+
+def _first(folder, table, **match):
+    """Spreadsheet row number of the first row matching all fields."""
+    _, rows = read_rows(folder / f"{table}.csv")
+    return next(i + 2 for i, r in enumerate(rows) if all(r[k] == v for k, v in match.items()))
+
+
+def _drop_column(folder, table, column):
+    header, rows = read_rows(folder / f"{table}.csv")
+    header.remove(column)
+    write_rows(folder / f"{table}.csv", header, [{k: r[k] for k in header} for r in rows])
+
+
+def _append(folder, table, text):
+    with (folder / f"{table}.csv").open("a", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def _obs_share_row(folder):
+    return _first(folder, "observations", indicator_id="urbanization_rate", geography="Zhejiang")
+
+
+def _break_missing_column(d):
+    _drop_column(d, "observations", "unit")
+    return "observations.csv", None, "unit", "missing label"
+
+
+def _break_bad_number(d):
+    _edit(d, "observations", 2, value="1,2x")
+    return "observations.csv", 2, "value", "'1,2x' is not a valid number"
+
+
+def _break_unknown_indicator(d):
+    _edit(d, "pledges", 3, indicator_id="income_of_unicorns")
+    return "pledges.csv", 3, "indicator_id", "unknown indicator_id 'income_of_unicorns'"
+
+
+def _break_duplicate_key(d):
+    header, rows = read_rows(d / "observations.csv")
+    rows.append(dict(rows[4]))
+    write_rows(d / "observations.csv", header, rows)
+    return "observations.csv", len(rows) + 1, None, "duplicate key"
+
+
+def _break_unit_mismatch(d):
+    row = _first(d, "pledges", indicator_id="per_capita_disposable_income")
+    _edit(d, "pledges", row, unit="billion yuan")
+    return "pledges.csv", row, "unit", "unit 'billion yuan' is not the unit of indicator 'per_capita_disposable_income'"
+
+
+def _break_out_of_bounds(d):
+    row = _obs_share_row(d)
+    _edit(d, "observations", row, value="120", quoted_value="120", scale="1")
+    return "observations.csv", row, "value", "value outside the indicator's natural bounds (value '120.0', bounds [0.0, 100.0])"
+
+
+def _break_year_range(d):
+    _edit(d, "observations", 2, year="1850")
+    return "observations.csv", 2, "year", "'1850' breaks the rule"
+
+
+def _break_empty_file(d):
+    (d / "indicators.csv").write_bytes(b"")
+    return "indicators.csv", None, None, "file is empty"
+
+
+def _break_encoding(d):
+    text = (d / "sources.csv").read_text(encoding="utf-8")
+    (d / "sources.csv").write_bytes(text.replace("Report", "Repört").encode("latin-1", errors="replace"))
+    return "sources.csv", None, None, "not readable as UTF-8"
+
+
+def _break_unknown_theme(d):
+    _edit(d, "indicators", 2, theme="happiness")
+    return "indicators.csv", 2, "theme", "'happiness' breaks the rule"
+
+
+def _break_comparator(d):
+    _edit(d, "pledges", 2, comparator="=>")
+    return "pledges.csv", 2, "comparator", "'=>' breaks the rule"
+
+
+def _break_unknown_source(d):
+    _edit(d, "observations", 5, source_id="zj_gwr_2099")
+    return "observations.csv", 5, "source_id", "unknown source_id 'zj_gwr_2099'"
+
+
+def _break_bad_date(d):
+    _edit(d, "sources", 3, published="19/07/2021")
+    return "sources.csv", 3, "published", "'19/07/2021' is not a valid date"
+
+
+def _break_missing_descriptor(d):
+    (d / "datapackage.json").unlink()
+    return "datapackage.json", None, None, "file not found"
+
+
+def _break_missing_file(d):
+    (d / "pledges.csv").unlink()
+    return "pledges.csv", None, None, "file not found"
+
+
+def _break_quote_without_number(d):
+    _edit(d, "pledges", 4, quoted_value="987654", target_value="987654", scale="1")
+    return "pledges.csv", 4, "quoted_value", "quoted_value does not appear in quote"
+
+
+def _break_value_not_quoted_times_scale(d):
+    row = _first(d, "observations", indicator_id="urban_rural_income_ratio", year="2022", source_id="zj_gwr_2023")
+    _edit(d, "observations", row, value="1.49")
+    return "observations.csv", row, "value", "value is not quoted_value x scale"
+
+
+def _break_empty_quote(d):
+    _edit(d, "observations", 6, quote="")
+    return "observations.csv", 6, "quote", "'' breaks the rule"
+
+
+def _break_status(d):
+    _edit(d, "observations", 3, status="final")
+    return "observations.csv", 3, "status", "'final' breaks the rule"
+
+
+def _break_baseline_after_target(d):
+    _edit(d, "pledges", 2, baseline_year="2030", baseline_value="")
+    return "pledges.csv", 2, "baseline_year", "baseline_year is not before target_year"
+
+
+def _break_unknown_geography(d):
+    _edit(d, "observations", 4, geography="Zhejaing")
+    return "observations.csv", 4, "geography", "'Zhejaing' breaks the rule"
+
+
+def _break_short_row(d):
+    _append(d, "observations", "urbanization_rate,Zhejiang,2001\n")
+    _, rows = read_rows(d / "observations.csv")
+    return "observations.csv", len(rows) + 1, None, "missing cell"
+
+
+def _break_extra_column(d):
+    header, rows = read_rows(d / "sources.csv")
+    write_rows(d / "sources.csv", header + ["comment"], [dict(r, comment="x") for r in rows])
+    return "sources.csv", None, "comment", "extra label"
+
+
+def _break_negative_scale(d):
+    _edit(d, "pledges", 5, scale="-1")
+    return "pledges.csv", 5, "scale", "'-1' breaks the rule"
+
+
+def _break_bad_indicator_id(d):
+    _edit(d, "indicators", 3, indicator_id="GDP Growth")
+    return "indicators.csv", 3, "indicator_id", "'GDP Growth' breaks the rule"
+
+
+BREAKAGES = [
+    _break_missing_column,
+    _break_bad_number,
+    _break_unknown_indicator,
+    _break_duplicate_key,
+    _break_unit_mismatch,
+    _break_out_of_bounds,
+    _break_year_range,
+    _break_empty_file,
+    _break_encoding,
+    _break_unknown_theme,
+    _break_comparator,
+    _break_unknown_source,
+    _break_bad_date,
+    _break_missing_descriptor,
+    _break_missing_file,
+    _break_quote_without_number,
+    _break_value_not_quoted_times_scale,
+    _break_empty_quote,
+    _break_status,
+    _break_baseline_after_target,
+    _break_unknown_geography,
+    _break_short_row,
+    _break_extra_column,
+    _break_negative_scale,
+    _break_bad_indicator_id,
+]
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda f: f.__name__.removeprefix("_break_"))
+def test_broken_copy_is_rejected_with_file_row_field(data_copy, breakage):
+    file, row, field, phrase = breakage(data_copy)
+    before = tree_hashes(data_copy.parent)
+    with pytest.raises(DataValidationError) as caught:
+        load(data_copy)
+    error = caught.value
+    message = str(error)
+    assert "\n" not in message
+    assert error.file.endswith(file), message
+    assert error.row == row, message
+    if field is not None:
+        assert error.field == field, message
+        assert f"field '{field}'" in message
+    if row is not None:
+        assert f"row {row}," in message
+    assert phrase in message, message
+    assert tree_hashes(data_copy.parent) == before  # nothing written

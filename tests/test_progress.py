@@ -1,0 +1,205 @@
+"""Progress engine: every formula and status edge against hand-computed values."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis.progress import Rules, Thresholds, progress_table, status_counts
+
+from .factory import indicator, make_dataset, pledge, series
+
+
+def one(ind, pl, obs, as_of=2022, **kw) -> pd.Series:
+    table = progress_table(make_dataset([ind], [pl], obs), as_of=as_of, **kw)
+    assert len(table) == 1
+    return table.iloc[0]
+
+
+def test_level_uses_compound_growth():
+    # base 100 (2017) -> 121 (2020): CAGR 1.21**(1/3) - 1 = 0.065602
+    # required 100 -> 200 by 2025: 2**(1/8) - 1 = 0.090508; R = 0.724824
+    row = one(indicator("inc"), pledge("P-001", "inc", 2025, ">=", 200), series("inc", {2017: 100, 2020: 121}))
+    assert row["rate_rule"] == "cagr"
+    assert row["observed_rate"] == pytest.approx(0.0656022, rel=1e-5)
+    assert row["required_rate"] == pytest.approx(0.0905077, rel=1e-5)
+    assert row["ratio"] == pytest.approx(0.724823, rel=1e-5)
+    assert row["status"] == "acceleration_needed"
+    assert (row["base_year"], row["base_value"], row["latest_year"], row["latest_value"]) == (2017, 100, 2020, 121)
+    assert row["base_from"] == "observation"
+    assert row["gap"] == 79
+    assert row["gap_relative"] == pytest.approx(0.79)
+    assert row["distance_covered"] == pytest.approx(0.21)
+    assert row["n_obs"] == 2
+
+
+def test_share_uses_absolute_change_and_on_track():
+    # 60 (2017) -> 70 (2021): +2.5 a year; required (75 - 60) / 8 = 1.875; R = 1.3333
+    ind = indicator("sh", unit="%", measure="share", lower_bound=0, upper_bound=100)
+    row = one(ind, pledge("P-001", "sh", 2025, "=", 75, unit="%"), series("sh", {2017: 60, 2021: 70}, unit="%"))
+    assert row["rate_rule"] == "absolute"
+    assert row["observed_rate"] == pytest.approx(2.5)
+    assert row["required_rate"] == pytest.approx(1.875)
+    assert row["ratio"] == pytest.approx(4 / 3)
+    assert row["status"] == "on_track"
+
+
+def test_lower_is_better_ratio():
+    # 2.04 (2017) -> 1.94 (2022): -0.02 a year; required (1.9 - 2.04) / 8 = -0.0175; R = 1.142857
+    ind = indicator("r", unit="ratio", measure="ratio", direction="lower_is_better", lower_bound=1)
+    row = one(ind, pledge("P-001", "r", 2025, "<=", 1.9, unit="ratio"), series("r", {2017: 2.04, 2022: 1.94}, unit="ratio"))
+    assert row["sign"] == -1
+    assert row["observed_rate"] == pytest.approx(-0.02)
+    assert row["required_rate"] == pytest.approx(-0.0175)
+    assert row["ratio"] == pytest.approx(1.142857, rel=1e-6)
+    assert row["status"] == "on_track"
+
+
+def test_target_already_met_at_baseline():
+    ind = indicator("r", unit="ratio", measure="ratio", direction="lower_is_better", lower_bound=1)
+    pl = pledge("P-001", "r", 2025, "<=", 1.9, unit="ratio")
+    row = one(ind, pl, series("r", {2017: 1.85, 2021: 1.88}, unit="ratio"))
+    assert row["status"] == "achieved"
+    # met at baseline, then lost: the move is away from the target
+    row = one(ind, pl, series("r", {2017: 1.85, 2021: 1.95}, unit="ratio"))
+    assert row["status"] == "deterioration"
+
+
+def test_movement_in_the_wrong_direction():
+    # 100 -> 90 over 2018-2020: CAGR = 0.9**0.5 - 1 = -0.051317; required 1.2**(1/7) - 1 = 0.026388
+    row = one(indicator("inc"), pledge("P-001", "inc", 2025, ">=", 120), series("inc", {2018: 100, 2020: 90}))
+    assert row["ratio"] == pytest.approx(-0.051317 / 0.026388, rel=1e-4)
+    assert row["status"] == "deterioration"
+
+
+def test_zero_base_falls_back_to_absolute_change():
+    # 0 (2018) -> 10 (2020): 5 a year; required 50 / 7 = 7.142857; R = 0.7
+    row = one(indicator("n", unit="count"), pledge("P-001", "n", 2025, ">=", 50, unit="count"),
+              series("n", {2018: 0, 2020: 10}, unit="count"))
+    assert row["rate_rule"] == "absolute"
+    assert row["ratio"] == pytest.approx(0.7)
+    assert row["status"] == "acceleration_needed"
+
+
+def test_zero_target_falls_back_to_absolute_change():
+    # 100 (2017) -> 40 (2021): -15 a year; required (0 - 100) / 8 = -12.5; R = 1.2
+    # (an indicator with no natural bound at 0, e.g. a net balance)
+    ind = indicator("w", unit="count", direction="lower_is_better")
+    row = one(ind, pledge("P-001", "w", 2025, "<=", 0, unit="count"), series("w", {2017: 100, 2021: 40}, unit="count"))
+    assert row["rate_rule"] == "absolute"
+    assert row["ratio"] == pytest.approx(1.2)
+    assert row["status"] == "on_track"
+
+
+def test_target_at_natural_bound():
+    ind = indicator("cov", unit="%", measure="share", lower_bound=0, upper_bound=100)
+    pl = pledge("P-001", "cov", 2025, "=", 100, unit="%")
+    # effective target = 100 - 0.02 * (100 - 90) = 99.8
+    row = one(ind, pl, series("cov", {2018: 90, 2021: 99.9}, unit="%"))
+    assert row["effective_target"] == pytest.approx(99.8)
+    assert row["status"] == "achieved"
+    # 90 -> 95 over 3 years: 1.6667 a year; required (99.8 - 90) / 7 = 1.4; R = 1.190476
+    row = one(ind, pl, series("cov", {2018: 90, 2021: 95}, unit="%"))
+    assert row["ratio"] == pytest.approx(1.190476, rel=1e-6)
+    assert row["status"] == "on_track"
+    # already at the bound and kept there
+    row = one(ind, pl, series("cov", {2018: 100, 2021: 100}, unit="%"))
+    assert row["status"] == "achieved"
+
+
+def test_single_observation_is_insufficient_data():
+    row = one(indicator("inc"), pledge("P-001", "inc", 2025, ">=", 200), series("inc", {2020: 121}))
+    assert row["status"] == "insufficient_data"
+    assert math.isnan(row["ratio"])
+    assert row["latest_value"] == 121
+
+
+def test_no_observation_is_insufficient_data():
+    row = one(indicator("inc"), pledge("P-001", "inc", 2025, ">=", 200), [])
+    assert row["status"] == "insufficient_data"
+    assert row["reason"] == "no achieved figure up to as_of"
+
+
+def test_pledge_baseline_is_preferred_to_earliest_observation():
+    pl = pledge("P-001", "inc", 2025, ">=", 200, baseline_year=2020, baseline_value=110)
+    row = one(indicator("inc"), pl, series("inc", {2017: 100, 2022: 121}))
+    assert (row["base_year"], row["base_value"], row["base_from"]) == (2020, 110, "pledge")
+    # 110 -> 121 over 2 years: 1.1**0.5 - 1 = 0.0488088; required (200/110)**(1/5) - 1 = 0.1270080
+    assert row["ratio"] == pytest.approx(0.0488088 / 0.1270080, rel=1e-5)
+
+
+def test_target_year_passed_gives_met_or_missed():
+    pl = pledge("P-001", "inc", 2022, ">=", 100)
+    assert one(indicator("inc"), pl, series("inc", {2018: 80, 2022: 98}), as_of=2023)["status"] == "missed"
+    assert one(indicator("inc"), pl, series("inc", {2018: 80, 2022: 101}), as_of=2023)["status"] == "met"
+    # before the target year is reached, the same figures are judged on pace
+    assert one(indicator("inc"), pl, series("inc", {2018: 80, 2021: 101}), as_of=2021)["status"] == "achieved"
+
+
+def test_target_year_passed_without_a_figure_says_so():
+    row = one(indicator("inc"), pledge("P-001", "inc", 2022, ">=", 100), series("inc", {2018: 80, 2021: 90}),
+              as_of=2023)
+    assert row["status"] not in ("met", "missed")
+    assert row["reason"].endswith("no figure for the target year yet")
+
+
+def test_growth_rate_pledge_is_judged_against_the_observed_rate():
+    ind = indicator("gdp_growth_rate", unit="%", measure="growth", theme="macro_economy")
+    pl = pledge("P-001", "gdp_growth_rate", 2023, ">=", 5, unit="%")
+    obs = series("gdp_growth_rate", {2021: 8.5, 2022: 3.1, 2023: 6.0}, unit="%")
+    assert one(ind, pl, obs, as_of=2023)["status"] == "met"
+    # as of 2022: 3.1 against 5: R = 1 + (3.1 - 5) / 5 = 0.62
+    row = one(ind, pl, obs, as_of=2022)
+    assert row["rate_rule"] == "direct"
+    assert row["ratio"] == pytest.approx(0.62)
+    assert row["status"] == "acceleration_needed"
+
+
+def test_about_comparator_has_a_tolerance():
+    ind = indicator("gdp_growth_rate", unit="%", measure="growth")
+    pl = pledge("P-001", "gdp_growth_rate", 2023, "~", 5, unit="%")
+    # 2 % of 5 = 0.1: 4.95 counts as about 5
+    assert one(ind, pl, series("gdp_growth_rate", {2021: 4, 2022: 4.95}, unit="%"))["status"] == "achieved"
+    assert one(ind, pl, series("gdp_growth_rate", {2021: 4, 2022: 4.85}, unit="%"))["status"] != "achieved"
+
+
+def test_thresholds_are_parameters():
+    args = (indicator("inc"), pledge("P-001", "inc", 2025, ">=", 200), series("inc", {2017: 100, 2020: 121}))
+    assert one(*args, thresholds=Thresholds(on_track=0.7))["status"] == "on_track"
+    assert one(*args, thresholds=Thresholds(acceleration_needed=0.8))["status"] == "limited"
+
+
+def test_rate_rule_is_a_parameter():
+    # absolute instead of CAGR: 7 a year against 100 / 8 = 12.5; R = 0.56
+    rules = Rules(by_measure={"level": "absolute"})
+    row = one(indicator("inc"), pledge("P-001", "inc", 2025, ">=", 200), series("inc", {2017: 100, 2020: 121}),
+              rules=rules)
+    assert row["rate_rule"] == "absolute"
+    assert row["ratio"] == pytest.approx(0.56)
+    assert row["status"] == "limited"
+
+
+def test_as_of_ignores_later_figures():
+    obs = series("inc", {2017: 100, 2020: 121, 2024: 300})
+    row = one(indicator("inc"), pledge("P-001", "inc", 2025, ">=", 200), obs, as_of=2020)
+    assert row["latest_year"] == 2020
+
+
+def test_forecasts_and_superseded_figures_are_not_achievements():
+    obs = series("inc", {2017: 100, 2020: 121}) + series("inc", {2021: 500}, status="expected")
+    row = one(indicator("inc"), pledge("P-001", "inc", 2025, ">=", 200), obs)
+    assert row["latest_year"] == 2020
+
+
+def test_whole_table_and_status_counts():
+    inds = [indicator("inc"), indicator("sh", unit="%", measure="share", theme="public_services", upper_bound=100)]
+    pls = [pledge("P-001", "inc", 2025, ">=", 200), pledge("P-002", "sh", 2025, "=", 75, unit="%"),
+           pledge("P-003", "inc", 2025, ">=", 100)]
+    obs = series("inc", {2017: 100, 2020: 121}) + series("sh", {2017: 60, 2021: 70}, unit="%")
+    table = progress_table(make_dataset(inds, pls, obs), as_of=2022)
+    assert list(table["status"].astype(str)) == ["acceleration_needed", "on_track", "achieved"]
+    counts = status_counts(table)
+    assert counts.loc["income_gap", "achieved"] == 1
+    assert counts.loc["total", "total"] == 3

@@ -1,0 +1,111 @@
+"""Trends, projections, pledge lineage and cross-source consistency."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis.lineage import inconsistencies, pledge_lineage
+from analysis.trends import choose_model, fit_all, fit_series, predict_series, project
+
+from .factory import indicator, make_dataset, pledge, series
+
+
+def test_model_rule():
+    assert choose_model("level", [1, 2, 3]) == "log"
+    assert choose_model("level", [0, 2, 3]) == "linear"
+    assert choose_model("share", [60, 70, 80]) == "linear"
+    assert choose_model("growth", [7, 6, 5]) == "linear"
+
+
+def test_exact_linear_series_hand_computed():
+    # share rising exactly 2 a year from 60 (2017): slope 2; 2025 projection 76; certain to meet 75
+    ind = indicator("sh", unit="%", measure="share", upper_bound=100)
+    obs = series("sh", {2017: 60, 2018: 62, 2019: 64, 2020: 66}, unit="%")
+    ds = make_dataset([ind], [pledge("P-001", "sh", 2025, ">=", 75, unit="%")], obs)
+    fit = fit_all(ds, as_of=2022).iloc[0]
+    assert fit["model"] == "linear"
+    assert fit["slope"] == pytest.approx(2.0)
+    row = project(ds, as_of=2022).iloc[0]
+    assert row["projected"] == pytest.approx(76.0)
+    assert row["probability_met"] == 1.0
+    # 60 + 2 (year - 2017) >= 75 first in 2025 (2024.5 rounded up)
+    assert row["year_reached"] == 2025
+
+
+def test_noisy_series_matches_statsmodels_and_t_probability():
+    values = {2016: 100.0, 2017: 108.0, 2018: 113.0, 2019: 125.0, 2020: 131.0, 2021: 142.0}
+    ds = make_dataset([indicator("inc")], [pledge("P-001", "inc", 2025, ">=", 180)], series("inc", values))
+    fit = fit_all(ds, as_of=2021).iloc[0]
+    reference = fit_series(list(values), list(values.values()), "log")
+    assert fit["model"] == "log"
+    assert fit["slope"] == pytest.approx(reference.params[1], rel=1e-10)
+    assert fit["resid_sd"] == pytest.approx(np.sqrt(reference.scale), rel=1e-10)
+    # intercept is stored at the mean year
+    assert fit["intercept"] == pytest.approx(reference.params[0] + reference.params[1] * 2018.5, rel=1e-12)
+
+    row = project(ds, as_of=2021, alpha=0.1).iloc[0]
+    pred = predict_series(reference, [2025], "log", alpha=0.1).iloc[0]
+    assert row["projected"] == pytest.approx(pred["mean"], rel=1e-10)
+    assert row["projected_lower"] == pytest.approx(pred["lower"], rel=1e-10)
+    assert row["projected_upper"] == pytest.approx(pred["upper"], rel=1e-10)
+    frame = reference.get_prediction(np.array([[1.0, 2025.0]])).summary_frame()
+    se = np.sqrt(frame["mean_se"].iloc[0] ** 2 + reference.scale)
+    expected = 1 - stats.t.cdf((np.log(180) - frame["mean"].iloc[0]) / se, df=4)
+    assert row["probability_met"] == pytest.approx(expected, rel=1e-9)
+    assert 0 < row["probability_met"] < 1
+
+
+def test_lower_is_better_probability_and_year_reached():
+    # ratio falling 0.02 a year exactly: 2.04 (2017) ... 1.96 (2021); reaches 1.9 at 2024 (x = 2024.0)
+    ind = indicator("r", unit="ratio", measure="ratio", direction="lower_is_better", lower_bound=1)
+    obs = series("r", {2017: 2.04, 2018: 2.02, 2019: 2.00, 2020: 1.98, 2021: 1.96}, unit="ratio")
+    ds = make_dataset([ind], [pledge("P-001", "r", 2025, "<=", 1.9, unit="ratio")], obs)
+    row = project(ds, as_of=2021).iloc[0]
+    assert row["projected"] == pytest.approx(1.88)
+    assert row["probability_met"] == 1.0
+    assert row["year_reached"] == 2024
+
+
+def test_trend_moving_away_never_reaches_target():
+    obs = series("inc", {2017: 100, 2018: 95, 2019: 91, 2020: 86})
+    ds = make_dataset([indicator("inc")], [pledge("P-001", "inc", 2025, ">=", 120)], obs)
+    row = project(ds, as_of=2020).iloc[0]
+    assert pd.isna(row["year_reached"])
+    assert row["probability_met"] < 0.01
+
+
+def test_fewer_than_three_points_is_not_extrapolated():
+    ds = make_dataset([indicator("inc")], [pledge("P-001", "inc", 2025, ">=", 200)], series("inc", {2017: 100, 2020: 121}))
+    row = project(ds, as_of=2022).iloc[0]
+    assert row["trend_status"] == "insufficient_data"
+    assert pd.isna(row["projected"]) and pd.isna(row["probability_met"]) and pd.isna(row["year_reached"])
+
+
+def test_lineage_kept_raised_lowered_postponed():
+    ind = indicator("r", unit="ratio", measure="ratio", direction="lower_is_better", lower_bound=1)
+    pls = [
+        pledge("A-001", "r", 2025, "<=", 1.9, unit="ratio", source_id="plan"),
+        pledge("B-001", "r", 2027, "<=", 1.9, unit="ratio", source_id="stats"),
+        pledge("C-001", "r", 2027, "<=", 1.8, unit="ratio", source_id="later"),
+    ]
+    table = pledge_lineage(make_dataset([ind], pls, []))
+    assert list(table["verdict"]) == ["first", "kept, postponed", "raised"]
+    assert table.loc[1, "previous_pledge_id"] == "A-001"
+    assert list(table["timing_change"]) == ["", "postponed", "same"]
+    # a higher ratio is a lowered ambition for a lower-is-better indicator
+    pls[2] = pledge("C-001", "r", 2027, "<=", 2.0, unit="ratio", source_id="later")
+    assert pledge_lineage(make_dataset([ind], pls, []))["value_change"].iloc[2] == "lowered"
+
+
+def test_inconsistencies_list_both_sources():
+    obs = series("inc", {2017: 100, 2018: 110}, source_id="stats") + series("inc", {2017: 101}, source_id="later")
+    obs[-1]["current"] = True
+    obs[0]["current"] = False
+    table = inconsistencies(make_dataset([indicator("inc")], [pledge("P-001", "inc", 2025, ">=", 1)], obs))
+    assert list(table["source_id"]) == ["stats", "later"]
+    assert list(table["value"]) == [100, 101]
+    assert (table["spread"] == 1).all()
+    assert (table["year"] == 2017).all()
