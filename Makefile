@@ -27,7 +27,7 @@ validate: $(STAMP) ## validate the dataset and print its summary
 	$(BIN)/python -m analysis validate
 
 test: $(STAMP) ## run the whole test suite (tests/ and every notebook with nbval)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests notebooks --nbval-lax $(PYTEST_ARGS)
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks

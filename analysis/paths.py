@@ -2,8 +2,8 @@
 
 Nothing here depends on the working directory. The source documents live outside the
 repository, in ``../shared/seeds`` beside the project root; ``ZJCP_SEEDS_DIR`` overrides that.
-``ZJCP_DATA_DIR`` and ``ZJCP_REPORTS_DIR`` point the loader and the runner elsewhere (tests
-use them to work on copies).
+``ZJCP_DATA_DIR``, ``ZJCP_NOTEBOOKS_DIR``, ``ZJCP_REPORTS_DIR`` and ``ZJCP_BUILD_DIR`` point the
+loader and the runner elsewhere (tests use them to work on copies).
 """
 
 from __future__ import annotations
@@ -13,13 +13,17 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = PACKAGE_DIR.parent
-NOTEBOOKS_DIR = ROOT / "notebooks"
 BENCHMARKS_DIR = ROOT / "benchmarks"
 
 
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).resolve() if value else default
+
+
+def notebooks_dir() -> Path:
+    """Folder holding the ``NN-theme.ipynb`` notebooks."""
+    return _env_path("ZJCP_NOTEBOOKS_DIR", ROOT / "notebooks")
 
 
 def data_dir() -> Path:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -55,7 +56,7 @@ class Outcome:
 
 def list_notebooks() -> list[Path]:
     """The notebooks, in order (``NN-theme.ipynb``)."""
-    return sorted(p for p in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+    return sorted(p for p in paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 
 
 def select(only: list[str] | None) -> list[Path]:
@@ -79,7 +80,18 @@ def declared_parameters(notebook: Path) -> dict[str, dict]:
     import papermill
 
     found = papermill.inspect_notebook(str(notebook))
-    return {k: {"type": v["inferred_type_name"], "default": v["default"]} for k, v in found.items()}
+    return {k: {"type": _type_of(v), "default": v["default"], "help": v.get("help", "")} for k, v in found.items()}
+
+
+def _type_of(spec: dict) -> str:
+    """The declared type (an annotation), else the type of the default's literal."""
+    declared = spec.get("inferred_type_name")
+    if declared and declared != "None":
+        return declared
+    try:
+        return type(ast.literal_eval(spec["default"])).__name__
+    except (ValueError, SyntaxError):
+        return "str"
 
 
 def _coerce(name: str, raw: str, type_name: str):
@@ -96,7 +108,11 @@ def _coerce(name: str, raw: str, type_name: str):
             return lowered in ("true", "1", "yes")
         if type_name.startswith(("list", "dict", "tuple")):
             value = json.loads(raw)
+            if type(value).__name__ != type_name.split("[")[0] and not (type_name == "tuple" and isinstance(value, list)):
+                raise ValueError
             return value
+        if type_name == "nonetype":
+            return raw
     except (ValueError, json.JSONDecodeError):
         raise BuildError(f"parameter '{name}': expected {type_name}, got '{raw}'") from None
     return raw
@@ -269,7 +285,7 @@ def build(
         raise BuildError(f"timeout must be a positive number of seconds, got {timeout}")
     notebooks = select(only)
     if not notebooks:
-        raise BuildError(f"no notebooks found in {paths.NOTEBOOKS_DIR}")
+        raise BuildError(f"no notebooks found in {paths.notebooks_dir()}")
     parameters = resolve_parameters(notebooks, raw_parameters or [])
     dataset = data.load()  # validate before anything is written
     _check_kernel(kernel)
@@ -336,7 +352,8 @@ def _index_entries(state: dict, reports: Path) -> list[dict]:
     """Every notebook known to the state, in order, with whether a report exists."""
     entries = []
     for nb in list_notebooks():
-        entry = dict(state["notebooks"].get(nb.stem, {"name": nb.stem, "status": "not built"}))
+        entry = {"name": nb.stem, "title": "", "status": "not built", "seconds": None, "error": ""}
+        entry.update(state["notebooks"].get(nb.stem, {}))
         entry["has_report"] = (reports / f"{nb.stem}.html").is_file()
         entry["file"] = f"{nb.stem}.html"
         entries.append(entry)

@@ -1,0 +1,244 @@
+"""The report runner: parameters, cache, failure isolation, atomic writes, exit codes.
+
+Most tests run the real CLI (``python -m analysis build``) in a subprocess on small notebooks made
+here, with the notebooks, reports and build folders pointed at temporary copies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from analysis import paths, run
+
+from .conftest import tree_hashes
+
+
+def make_notebook(folder: Path, name: str, body: str, params: str = "x = 1") -> Path:
+    nb = new_notebook(cells=[
+        new_markdown_cell(f"# Title of {name}\n\nA question."),
+        new_code_cell(params, metadata={"tags": ["parameters"]}),
+        new_markdown_cell("## A section"),
+        new_code_cell(body),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    """Temporary notebooks/, reports/ and build/ folders, set for this process and subprocesses."""
+    folders = {name: tmp_path / name for name in ("notebooks", "reports", "build")}
+    folders["notebooks"].mkdir()
+    for key, folder in folders.items():
+        monkeypatch.setenv(f"ZJCP_{key.upper()}_DIR", str(folder))
+    return folders
+
+
+def cli(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--quiet", *args],
+        capture_output=True, text=True, timeout=timeout, env=os.environ.copy(),
+    )
+
+
+def state(workspace) -> dict:
+    return json.loads((workspace["build"] / "state.json").read_text())
+
+
+def test_help_lists_the_options():
+    out = subprocess.run([sys.executable, "-m", "analysis", "build", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0
+    for option in ("--only", "--parameter", "--force", "--jobs", "--kernel", "--timeout"):
+        assert option in out.stdout
+
+
+def test_failure_is_isolated_and_exit_code_is_one(workspace):
+    make_notebook(workspace["notebooks"], "01-good", "print('fine', x)")
+    make_notebook(workspace["notebooks"], "02-bad", "raise ValueError('broken on purpose')")
+    make_notebook(workspace["notebooks"], "03-good", "print('also fine')")
+    result = cli()
+    assert result.returncode == 1, result.stderr
+    assert "02-bad: failed" in result.stderr and "broken on purpose" in result.stderr
+    assert (workspace["reports"] / "01-good.html").is_file()
+    assert (workspace["reports"] / "03-good.html").is_file()
+    assert not (workspace["reports"] / "02-bad.html").exists()
+    index = (workspace["reports"] / "index.html").read_text()
+    assert "ValueError: broken on purpose" in index
+    assert 'class="build-failed">failed' in index
+
+
+def test_failed_rebuild_keeps_previous_good_report(workspace):
+    nb = make_notebook(workspace["notebooks"], "01-flaky", "print('version one')")
+    assert cli().returncode == 0
+    report = workspace["reports"] / "01-flaky.html"
+    before = report.read_bytes()
+    make_notebook(workspace["notebooks"], "01-flaky", "raise RuntimeError('version two fails')")
+    assert nb.is_file()
+    result = cli()
+    assert result.returncode == 1
+    assert report.read_bytes() == before
+    index = (workspace["reports"] / "index.html").read_text()
+    assert "version two fails" in index and "previous good report kept" in index
+
+
+def test_unchanged_inputs_are_skipped_and_force_rebuilds(workspace):
+    make_notebook(workspace["notebooks"], "01-a", "print('a')")
+    make_notebook(workspace["notebooks"], "02-b", "print('b')")
+    assert cli().returncode == 0
+    first = tree_hashes(workspace["reports"])
+    assert {v["status"] for v in state(workspace)["notebooks"].values()} == {"ok"}
+
+    assert cli().returncode == 0
+    assert {v["status"] for v in state(workspace)["notebooks"].values()} == {"cached"}
+    second = tree_hashes(workspace["reports"])
+    assert {k: v for k, v in second.items() if k != "index.html"} == {k: v for k, v in first.items() if k != "index.html"}
+    index = (workspace["reports"] / "index.html").read_text()
+    assert index.count('class="build-cached">cached') == 2 and "No status moved." in index
+
+    make_notebook(workspace["notebooks"], "02-b", "print('b changed')")
+    assert cli().returncode == 0
+    statuses = {k: v["status"] for k, v in state(workspace)["notebooks"].items()}
+    assert statuses == {"01-a": "cached", "02-b": "ok"}
+
+    assert cli("--force").returncode == 0
+    assert {v["status"] for v in state(workspace)["notebooks"].values()} == {"ok"}
+
+
+def test_changed_data_invalidates_the_cache(workspace, data_copy, monkeypatch):
+    monkeypatch.setenv("ZJCP_DATA_DIR", str(data_copy))
+    make_notebook(workspace["notebooks"], "01-a", "print('a')")
+    assert cli().returncode == 0
+    with (data_copy / "sources.csv").open("a", encoding="utf-8") as fh:
+        fh.write('extra_source,Extra,Extra,Someone,2024-01-01,,https://example.org/x,,\n')
+    assert cli().returncode == 0
+    assert state(workspace)["notebooks"]["01-a"]["status"] == "ok"
+
+
+def test_parameters_are_injected_and_typed(workspace):
+    make_notebook(workspace["notebooks"], "01-p", "print(f'year={as_of_year + 1} name={label}')",
+                  params="as_of_year = 2025\nlabel = 'x'")
+    result = cli("-p", "as_of_year", "2019", "-p", "label", "hello")
+    assert result.returncode == 0, result.stderr
+    html = (workspace["reports"] / "01-p.html").read_text()
+    assert "year=2020 name=hello" in html
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--only", "99-nothing"], "unknown notebook '99-nothing'"),
+        (["-p", "colour", "red"], "unknown parameter 'colour'"),
+        (["-p", "x", "one"], "parameter 'x': expected int, got 'one'"),
+        (["--kernel", "no-such-kernel"], "kernel 'no-such-kernel' not found"),
+        (["--timeout", "0"], "timeout must be a positive number"),
+    ],
+)
+def test_bad_requests_exit_two_and_write_nothing(workspace, args, message):
+    make_notebook(workspace["notebooks"], "01-a", "print('a')")
+    assert cli().returncode == 0
+    before = tree_hashes(workspace["reports"])
+    result = cli("--force", *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert tree_hashes(workspace["reports"]) == before
+
+
+def test_unwritable_output_folder(workspace, monkeypatch, tmp_path):
+    make_notebook(workspace["notebooks"], "01-a", "print('a')")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ZJCP_REPORTS_DIR", str(blocker / "reports"))
+    result = cli()
+    assert result.returncode == 2
+    assert "cannot write to output folder" in result.stderr and "a-file/reports" in result.stderr
+
+
+def test_invalid_data_exits_two_before_running(workspace, data_copy, monkeypatch):
+    monkeypatch.setenv("ZJCP_DATA_DIR", str(data_copy))
+    make_notebook(workspace["notebooks"], "01-a", "print('a')")
+    (data_copy / "pledges.csv").write_text("pledge_id\n", encoding="utf-8")
+    result = cli()
+    assert result.returncode == 2
+    assert "pledges.csv" in result.stderr
+    assert not workspace["reports"].exists() or not any(workspace["reports"].iterdir())
+
+
+def test_timeout_fails_only_that_notebook(workspace):
+    make_notebook(workspace["notebooks"], "01-slow", "import time\ntime.sleep(60)")
+    make_notebook(workspace["notebooks"], "02-quick", "print('quick')")
+    result = cli("--timeout", "5")
+    assert result.returncode == 1
+    assert "01-slow: failed" in result.stderr and "timed out after 5 s" in result.stderr
+    assert (workspace["reports"] / "02-quick.html").is_file()
+
+
+def test_only_selects_by_name_or_number(workspace):
+    make_notebook(workspace["notebooks"], "01-a", "print('a')")
+    make_notebook(workspace["notebooks"], "02-b", "print('b')")
+    assert cli("--only", "02").returncode == 0
+    assert sorted(p.name for p in workspace["reports"].glob("*.html")) == ["02-b.html", "index.html"]
+
+
+def test_atomic_write_replaces_whole_or_not_at_all(tmp_path, monkeypatch):
+    target = tmp_path / "report.html"
+    run.atomic_write(target, "old")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(run.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        run.atomic_write(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary file left behind
+
+
+def test_interrupted_build_keeps_reports_and_next_run_recovers(workspace):
+    make_notebook(workspace["notebooks"], "01-a", "print('a')")
+    make_notebook(workspace["notebooks"], "02-b", "print('b')")
+    assert cli().returncode == 0
+    before = tree_hashes(workspace["reports"])
+    make_notebook(workspace["notebooks"], "01-a", "import time\ntime.sleep(60)")
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", "build", "--quiet", "--force"],
+                            env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    import signal
+    import time
+
+    time.sleep(6)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = tree_hashes(workspace["reports"])
+    assert after["01-a.html"] == before["01-a.html"]
+    assert not [name for name in after if name.endswith(".tmp")]
+    make_notebook(workspace["notebooks"], "01-a", "print('a again')")
+    assert cli().returncode == 0
+    assert "a again" in (workspace["reports"] / "01-a.html").read_text()
+
+
+def test_real_notebook_with_non_default_parameters(monkeypatch, tmp_path):
+    monkeypatch.setenv("ZJCP_REPORTS_DIR", str(tmp_path / "reports"))
+    monkeypatch.setenv("ZJCP_BUILD_DIR", str(tmp_path / "build"))
+    result = cli("--only", "01-income-gap", "-p", "as_of_year", "2021")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "reports" / "01-income-gap.html").read_text()
+    assert "as of 2021" in html
+    assert "60,302 yuan in 2022" not in html  # a 2022 figure cannot appear as latest when assessing as of 2021
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in sorted(paths.notebooks_dir().glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"), path.name
+        assert any("parameters" in cell.metadata.get("tags", []) for cell in nb.cells), path.name
