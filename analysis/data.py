@@ -149,6 +149,10 @@ def _validate_files(folder: Path, descriptor: dict) -> None:
             problems.append((_rel(folder, path.name), None, None, "file is empty (no header row)"))
     if problems:
         raise DataValidationError(problems)
+    for name in TABLES:
+        problems += _check_header(folder, _resource(descriptor, name))
+    if problems:
+        raise DataValidationError(problems)
 
     report = Package(descriptor, basepath=str(folder)).validate()
     if report.valid:
@@ -156,11 +160,37 @@ def _validate_files(folder: Path, descriptor: dict) -> None:
     for task in report.tasks:
         file = _rel(folder, Path(task.place).name)
         fields = {f["name"]: f["type"] for f in _resource(descriptor, task.name)["schema"]["fields"]}
-        found = [_describe(file, fields, error) for error in task.errors]
+        # a malformed row (too few or too many cells) explains its cell errors: report it first
+        errors = sorted(task.errors, key=lambda e: (getattr(e, "row_number", 0) or 0,
+                                                    e.type not in ("missing-cell", "extra-cell")))
+        found = [_describe(file, fields, error) for error in errors]
         unknown = {p[1] for p in found if p[2] == "indicator_id"}
         # an unknown indicator also fails the (indicator_id, unit) key: report it once
         problems += [p for p in found if not (p[2] == "unit" and p[1] in unknown)]
     raise DataValidationError(problems)
+
+
+def _check_header(folder: Path, resource: dict) -> list[tuple[str, int | None, str | None, str]]:
+    """Missing, unexpected or misplaced columns, by name (before any cell is read)."""
+    import csv
+
+    file = _rel(folder, resource["path"])
+    expected = [f["name"] for f in resource["schema"]["fields"]]
+    try:
+        with (folder / resource["path"]).open(encoding="utf-8", newline="") as fh:
+            header = next(csv.reader(fh), [])
+            fh.read()  # decode the whole file now, so a bad byte anywhere is reported here
+    except UnicodeDecodeError as exc:
+        return [(file, None, None, f"not readable as UTF-8 (byte {exc.start}: {exc.reason})")]
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    if missing:
+        return [(file, 1, c, f"missing column '{c}'; expected columns {expected}") for c in missing]
+    if extra:
+        return [(file, 1, c, f"unexpected column '{c}'; expected columns {expected}") for c in extra]
+    if header != expected:
+        return [(file, 1, None, f"columns in the wrong order: {header}; expected {expected}")]
+    return []
 
 
 def _describe(file: str, fields: dict[str, str], error) -> tuple[str, int | None, str | None, str]:
@@ -184,6 +214,8 @@ def _describe(file: str, fields: dict[str, str], error) -> tuple[str, int | None
         return file, row, field, f"'{cell}' is not a valid {fields.get(field, 'value')}"
     if kind == "constraint-error":
         cell = getattr(error, "cell", "")
+        if '"required"' in note:
+            return file, row, field, "required value is missing"
         return file, row, field, f"'{cell}' breaks the rule: {note}"
     if kind in ("missing-label", "incorrect-label", "extra-label", "duplicate-label", "blank-label"):
         label = getattr(error, "label", "")

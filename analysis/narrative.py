@@ -179,7 +179,19 @@ def show_pledge(dataset: Dataset, table: pd.DataFrame, indicator_id: str, geogra
     row = pick(table, indicator_id, geography, target_year)
     if row is None:
         name = dataset.indicators.set_index("indicator_id")["name"].get(indicator_id, indicator_id)
-        display(Markdown(escape(f"No pledge on {name} for {geography} in the dataset.")))
+        obs = dataset.observations
+        series = obs[(obs["indicator_id"] == indicator_id) & (obs["geography"] == geography) & (obs["year"] <= as_of)]
+        if series.empty:
+            display(Markdown(escape(f"No pledge and no achieved figure on {name} for {geography} in the dataset.")))
+            return
+        fig = plots.compare_series(dataset, indicator_id, [geography], as_of)
+        display(fig)
+        plt.close(fig)
+        last = series.sort_values("year").iloc[-1]
+        display(Markdown(escape(
+            f"No pledge on {name} for {geography} in the source documents; the latest achieved figure is "
+            f"{fmt(last['value'], last['unit'])} in {int(last['year'])}."
+        )))
         return
     fig = plots.trajectory(dataset, row, as_of, alpha=alpha)
     display(fig)

@@ -48,3 +48,22 @@ def tree_hashes(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def build_reports(target: Path, *args: str) -> Path:
+    """Run the real main job into ``target`` (reports/ and build/ below it); return the reports folder."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, ZJCP_REPORTS_DIR=str(target / "reports"), ZJCP_BUILD_DIR=str(target / "build"))
+    result = subprocess.run([sys.executable, "-m", "analysis", "build", "--quiet", *args], env=env,
+                            capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, result.stderr
+    return target / "reports"
+
+
+@pytest.fixture(scope="session")
+def built_reports(tmp_path_factory) -> Path:
+    """Every report built once from the shipped data, for the report and browser tests."""
+    return build_reports(tmp_path_factory.mktemp("full-build"))

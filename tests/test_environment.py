@@ -1,0 +1,50 @@
+"""environment.yml and pyproject.toml pin the same packages and versions; the Makefile documents itself."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+
+import yaml
+
+from analysis import paths
+
+
+def _pyproject_pins() -> dict[str, str]:
+    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+    specs = project["dependencies"] + [d for deps in project["optional-dependencies"].values() for d in deps]
+    return dict(re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(~=.+)", s).groups() for s in specs)
+
+
+def _conda_pins() -> dict[str, str]:
+    env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
+    deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    pins = dict(re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(~=.+)", d).groups() for d in deps if "~=" in d)
+    return pins
+
+
+def test_environment_yml_matches_pyproject():
+    assert _conda_pins() == _pyproject_pins()
+
+
+def test_every_dependency_is_pinned():
+    assert all(spec.startswith("~=") for spec in _pyproject_pins().values())
+
+
+def test_environment_yml_uses_python_311():
+    env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_make_help_lists_documented_targets():
+    out = subprocess.run(["make", "-s", "help"], cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout
+    for target in ("reports", "test", "lab", "env", "lint", "clean"):
+        assert re.search(rf"make {target}\s+\S", out), target
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (paths.ROOT / "README.md").read_text()
+    ci = (paths.ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make reports" in readme
+    assert "make test" in ci
