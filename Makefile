@@ -37,6 +37,7 @@ lint: $(STAMP) ## ruff on the package, tests and notebooks
 
 bench: $(STAMP) ## run the benchmarks and print their figures
 	$(BIN)/python benchmarks/bench_progress.py
+	$(BIN)/python benchmarks/bench_build.py
 
 clean: ## remove build products (reports/, build/) and caches
 	rm -rf build reports .pytest_cache .ruff_cache .hypothesis

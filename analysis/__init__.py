@@ -1,9 +1,19 @@
 """Track Zhejiang's Common Prosperity pledges against what was achieved.
 
-Load the validated dataset with :func:`load`; see the modules for progress, trends and plots.
+Load the validated dataset with :func:`load`; see the modules ``progress``, ``trends``, ``lineage``
+and ``plots`` for the analysis, and ``run`` for building the reports.
 """
 
-from .data import Dataset, DataValidationError, load, summary
+from __future__ import annotations
 
-__all__ = ["Dataset", "DataValidationError", "load", "summary"]
+__all__ = ["DataValidationError", "Dataset", "load", "summary"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # imported on first use, so that the command line starts fast when there is nothing to do
+    if name in __all__:
+        from . import data
+
+        return getattr(data, name)
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")

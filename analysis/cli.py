@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-import pandas as pd
-
-from . import data, paths
+from . import paths
 
 EXIT_FAILED_NOTEBOOK = 1
 EXIT_BAD_INPUT = 2
 
 
 def _validate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from . import data
+
     dataset = data.load(args.data_dir)
     table = data.summary(dataset)
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):
@@ -88,11 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .data_errors import DataValidationError
     from .run import BuildError
 
     try:
         return args.func(args)
-    except (data.DataValidationError, BuildError) as exc:
+    except (DataValidationError, BuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

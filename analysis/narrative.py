@@ -26,7 +26,7 @@ def fmt(value: float, unit: str = "") -> str:
     elif abs(value) >= 100:
         text = f"{value:,.1f}".rstrip("0").rstrip(".")
     else:
-        text = f"{value:.3g}" if abs(value) >= 1 else f"{value:.3g}"
+        text = f"{value:.3g}"
     if unit == "%":
         return f"{text}%"
     if unit in ("ratio", "", None):

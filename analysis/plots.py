@@ -8,7 +8,6 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from . import trends
 from .data import Dataset
@@ -45,10 +44,14 @@ _RC = {
 }
 
 
+#: Okabe-Ito colour-blind safe cycle (the same as seaborn's "colorblind" palette family).
+_CYCLE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+
 def use_style() -> None:
     """Apply the house style to matplotlib (call once, e.g. at the top of a notebook)."""
-    sns.set_theme(style="whitegrid", palette="colorblind")
     mpl.rcParams.update(_RC)
+    mpl.rcParams["axes.prop_cycle"] = mpl.cycler(color=_CYCLE)
 
 
 def source_line(fig, dataset: Dataset, source_ids, width: int = 130) -> None:
@@ -142,6 +145,8 @@ def dumbbell(dataset: Dataset, table: pd.DataFrame, ax=None, max_rows: int = 30)
 
 def scorecard(dataset: Dataset, table: pd.DataFrame, by: str = "theme", ax=None):
     """Heatmap of pledge counts per ``by`` value and status. Returns the Figure."""
+    import seaborn as sns  # imported here: seaborn pulls in scipy.stats, which only this chart needs
+
     counts = pd.crosstab(table[by], table["status"]).reindex(columns=list(STATUSES), fill_value=0)
     counts = counts.loc[:, counts.sum() > 0]
     if ax is None:

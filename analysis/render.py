@@ -52,7 +52,7 @@ def notebook_title(nb) -> str:
     """The text of the notebook's single H1 heading (or empty)."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            match = re.search(r"^#\s+(.+)$", cell.source, flags=re.M)
+            match = re.search(r"^#\s+(.+)$", cell.source, flags=re.MULTILINE)
             if match:
                 return match.group(1).strip()
     return ""

@@ -76,11 +76,29 @@ def select(only: list[str] | None) -> list[Path]:
 
 
 def declared_parameters(notebook: Path) -> dict[str, dict]:
-    """Parameters declared in the notebook's ``parameters`` cell: name -> {type, default}."""
+    """Parameters declared in the notebook's ``parameters`` cell: name -> {type, default, help}.
+
+    Read with papermill, and remembered per notebook content in the build folder (papermill's import
+    alone takes a second, and a build with nothing to do should not).
+    """
+    digest = hashlib.sha256(notebook.read_bytes()).hexdigest()
+    cache_file = paths.build_dir() / "parameters.json"
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        cache = {}
+    if digest in cache:
+        return cache[digest]
     import papermill
 
     found = papermill.inspect_notebook(str(notebook))
-    return {k: {"type": _type_of(v), "default": v["default"], "help": v.get("help", "")} for k, v in found.items()}
+    declared = {k: {"type": _type_of(v), "default": v["default"], "help": v.get("help", "")} for k, v in found.items()}
+    cache[digest] = declared
+    try:
+        atomic_write(cache_file, json.dumps(cache, indent=1, sort_keys=True))
+    except OSError:
+        pass  # an unwritable build folder is reported by the build itself
+    return declared
 
 
 def _type_of(spec: dict) -> str:
@@ -277,24 +295,28 @@ def build(
     DataValidationError
         If the dataset is invalid, before anything is written.
     """
-    from tqdm import tqdm
-
-    from . import data, index
-
     if timeout <= 0:
         raise BuildError(f"timeout must be a positive number of seconds, got {timeout}")
     notebooks = select(only)
     if not notebooks:
         raise BuildError(f"no notebooks found in {paths.notebooks_dir()}")
     parameters = resolve_parameters(notebooks, raw_parameters or [])
-    dataset = data.load()  # validate before anything is written
-    _check_kernel(kernel)
     reports, build_dir = paths.reports_dir(), paths.build_dir()
-    _check_writable(reports)
-    _check_writable(build_dir)
-
     state = load_state(build_dir)
     common = _inputs_digest()
+    up_to_date = _all_cached(notebooks, parameters, kernel, common, state, reports) if not force else None
+    if up_to_date is not None and state.get("validated_inputs") == common:
+        # nothing changed since a build that validated these very inputs: nothing to write
+        return up_to_date
+
+    from tqdm import tqdm
+
+    from . import data, index
+
+    dataset = data.load()  # validate before anything is written
+    _check_kernel(kernel)
+    _check_writable(reports)
+    _check_writable(build_dir)
     outcomes: dict[str, Outcome] = {}
     todo = []
     for nb in notebooks:
@@ -344,8 +366,26 @@ def build(
     page, statuses = index.render(dataset, _index_entries(state, reports), previous_statuses, as_of)
     atomic_write(reports / "index.html", page)
     state["statuses"] = statuses
+    state["validated_inputs"] = common
     atomic_write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     return ordered
+
+
+def _all_cached(notebooks, parameters, kernel, common, state, reports) -> list[Outcome] | None:
+    """Outcomes if every notebook's inputs match its last successful run and the index exists, else None."""
+    if not (reports / "index.html").is_file():
+        return None
+    outcomes = []
+    for nb in notebooks:
+        before = state["notebooks"].get(nb.stem, {})
+        digest = input_hash(nb, parameters[nb], kernel, common)
+        if before.get("input_hash") != digest or before.get("status") not in ("ok", "cached") or not (
+            reports / f"{nb.stem}.html"
+        ).is_file():
+            return None
+        outcomes.append(Outcome(nb.stem, before.get("title", ""), "cached", before.get("seconds", 0.0), "", digest,
+                                parameters[nb]))
+    return outcomes
 
 
 def _index_entries(state: dict, reports: Path) -> list[dict]:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
+from scipy.special import stdtr, stdtrit
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from .data import Dataset
 from .progress import achieved_observations, default_as_of, progress_table
@@ -43,13 +44,13 @@ def fit_series(years, values, model: str = "linear"):
         Fitted on ``year`` (with a constant) and ``value`` or ``log(value)``.
     """
     y = np.log(np.asarray(values, float)) if model == "log" else np.asarray(values, float)
-    x = sm.add_constant(np.asarray(years, float))
-    return sm.OLS(y, x).fit()
+    x = add_constant(np.asarray(years, float))
+    return OLS(y, x).fit()
 
 
 def predict_series(result, years, model: str = "linear", alpha: float = 0.1) -> pd.DataFrame:
     """Fitted mean and prediction interval (1 - alpha) for ``years``, back on the value scale."""
-    x = sm.add_constant(np.asarray(years, float), has_constant="add")
+    x = add_constant(np.asarray(years, float), has_constant="add")
     frame = result.get_prediction(x).summary_frame(alpha=alpha)
     out = pd.DataFrame(
         {"year": np.asarray(years), "mean": frame["mean"], "lower": frame["obs_ci_lower"], "upper": frame["obs_ci_upper"]}
@@ -160,11 +161,11 @@ def project(
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = a + b * (x0 - xm)
         se = s * np.sqrt(1.0 + 1.0 / n + (x0 - xm) ** 2 / sxx)
-        tcrit = stats.t.ppf(1 - alpha / 2, np.where(df > 0, df, 1))
+        tcrit = stdtrit(np.where(df > 0, df, 1), 1 - alpha / 2)
         lower, upper = mean - tcrit * se, mean + tcrit * se
         t_target = np.where(log, np.log(np.where(target > 0, target, np.nan)), target)
         z = (t_target - mean) / se
-        cdf = stats.t.cdf(z, np.where(df > 0, df, 1))
+        cdf = stdtr(np.where(df > 0, df, 1), z)
         prob = np.where(sign > 0, 1 - cdf, cdf)
         # a perfect fit (se = 0): certain either way
         exact = se == 0
@@ -179,9 +180,9 @@ def project(
     out["trend_model"] = out["model"]
     out["trend_n"] = out["n"].astype("Int64")
     out["trend_slope"] = b
-    out["projected"] = np.where(log, np.exp(mean), mean)
-    out["projected_lower"] = np.where(log, np.exp(lower), lower)
-    out["projected_upper"] = np.where(log, np.exp(upper), upper)
+    out["projected"] = np.where(log, np.exp(np.where(log, mean, 0.0)), mean)
+    out["projected_lower"] = np.where(log, np.exp(np.where(log, lower, 0.0)), lower)
+    out["projected_upper"] = np.where(log, np.exp(np.where(log, upper, 0.0)), upper)
     out["probability_met"] = prob
     out["year_reached"] = pd.array(np.where(np.isfinite(year_reached), year_reached, np.nan)).astype("Int64")
     # a projection cannot leave the indicator's natural bounds (a share above 100 %)
