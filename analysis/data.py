@@ -158,7 +158,8 @@ def _check_header(folder: Path, resource: dict) -> list[tuple[str, int | None, s
             header = next(csv.reader(fh), [])
             fh.read()  # decode the whole file now, so a bad byte anywhere is reported here
     except UnicodeDecodeError as exc:
-        return [(file, None, None, f"not readable as UTF-8 (byte {exc.start}: {exc.reason})")]
+        row, field = _locate_byte(folder / resource["path"], exc.start)
+        return [(file, row, field, f"not readable as UTF-8 (byte {exc.start}: {exc.reason})")]
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
     if missing:
@@ -168,6 +169,21 @@ def _check_header(folder: Path, resource: dict) -> list[tuple[str, int | None, s
     if header != expected:
         return [(file, 1, None, f"columns in the wrong order: {header}; expected {expected}")]
     return []
+
+
+def _locate_byte(path: Path, offset: int) -> tuple[int | None, str | None]:
+    """Row (header = 1) and column of the cell holding byte ``offset`` of a CSV file."""
+    import csv
+    import io
+
+    raw = path.read_bytes()
+    text = raw[:offset].decode("utf-8", errors="replace") + "\x00" + raw[offset + 1 :].decode("utf-8", errors="replace")
+    for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        for position, cell in enumerate(cells):
+            if "\x00" in cell:
+                header = next(csv.reader(io.StringIO(text, newline="")))
+                return number, header[position] if position < len(header) else None
+    return None, None
 
 
 def _describe(file: str, fields: dict[str, str], error) -> tuple[str, int | None, str | None, str]:
@@ -231,7 +247,7 @@ def quoted_number(text: pd.Series) -> pd.Series:
     plain = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
     parts = text.str.extract(r"^([0-9]+)/([0-9]+)$").astype(float)
     fraction = parts[0] / parts[1]
-    words = text.map(NUMBER_WORDS).astype(float)
+    words = text.str.lower().map(NUMBER_WORDS).astype(float)
     return plain.fillna(fraction).fillna(words)
 
 
@@ -257,6 +273,7 @@ def _in_quote(frame: pd.DataFrame) -> pd.Series:
 def _schema(value: str, bounded: list[str], extra: list[pa.Check]) -> pa.DataFrameSchema:
     checks = [
         pa.Check(_in_quote, error="quoted_value does not appear in quote"),
+        pa.Check(lambda df: df["scale"] != 0, error="scale is zero"),
         pa.Check(lambda df: _value_matches_quote(df, value), error=f"{value} is not quoted_value x scale"),
         *[pa.Check(_within_bounds(c), error=f"{c} outside the indicator's natural bounds") for c in bounded],
         *extra,
@@ -273,6 +290,7 @@ _CHECK_FIELDS = {
     "baseline_value outside the indicator's natural bounds": "baseline_value",
     "baseline_year is not before target_year": "baseline_year",
     "baseline_value without baseline_year": "baseline_year",
+    "scale is zero": "scale",
 }
 
 _PLEDGE_SCHEMA = _schema(

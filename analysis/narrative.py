@@ -49,6 +49,16 @@ def pick(table: pd.DataFrame, indicator_id: str, geography: str = "Zhejiang", ta
     return rows.sort_values(["target_year", "pledge_id"]).iloc[0]
 
 
+def provenance(dataset: Dataset, pledge_id: str) -> str:
+    """The pledge's verbatim quote, its document and the extraction note, as an escaped quotation."""
+    pledge = dataset.pledges.set_index("pledge_id").loc[pledge_id]
+    source = dataset.sources.set_index("source_id").loc[pledge["source_id"]]
+    text = f"> “{escape(pledge['quote'])}”  \n> — {escape(source['title_en'])} ({escape(pledge_id)})"
+    if isinstance(pledge["note"], str) and pledge["note"]:
+        text += f"  \n> Note: {escape(pledge['note'])}"
+    return text
+
+
 def pledge_sentence(row) -> str:
     """One sentence: where a pledge stands and why it has its status."""
     name = escape(f"{row['name']} ({row['geography']})")
@@ -143,19 +153,31 @@ def sources_table(dataset: Dataset, source_ids) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def check_parameters(dataset: Dataset, as_of_year=None, geography=None, alpha=None) -> None:
-    """Fail clearly on a bad notebook parameter (a ValueError naming the parameter and the range)."""
-    years = dataset.observations["year"]
-    if as_of_year is not None:
-        low, high = int(years.min()), int(dataset.pledges["target_year"].max())
-        if not isinstance(as_of_year, (int, np.integer)) or isinstance(as_of_year, bool) or not low <= as_of_year <= high:
-            raise ValueError(f"parameter as_of_year={as_of_year!r}: expected a year from {low} to {high}")
-    if geography is not None:
-        known = sorted(set(dataset.pledges["geography"]) | set(dataset.observations["geography"]))
-        if geography not in known:
-            raise ValueError(f"parameter geography={geography!r}: expected one of {', '.join(known)}")
-    if alpha is not None and not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
-        raise ValueError(f"parameter alpha={alpha!r}: expected a number between 0 and 1")
+#: Parameters the notebooks share, and the kind of value each takes (checked by check_parameters).
+PARAMETER_KINDS = {"as_of_year": "year", "verdict_year": "year", "geography": "place", "comparison": "place",
+                   "alpha": "probability"}
+
+
+def check_parameters(dataset: Dataset, **params) -> None:
+    """Fail clearly on a bad notebook parameter: a ValueError naming the parameter and what it takes.
+
+    Known parameters (:data:`PARAMETER_KINDS`) are checked against the dataset; others are ignored.
+    The runner calls this before executing anything; the notebooks call it too.
+    """
+    low, high = int(dataset.observations["year"].min()), int(dataset.pledges["target_year"].max())
+    places = sorted(set(dataset.pledges["geography"]) | set(dataset.observations["geography"]))
+    for name, value in params.items():
+        kind = PARAMETER_KINDS.get(name)
+        if kind == "year" and (
+            not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not low <= value <= high
+        ):
+            raise ValueError(f"parameter {name}={value!r}: expected a year from {low} to {high}")
+        if kind == "place" and value not in places:
+            raise ValueError(f"parameter {name}={value!r}: expected one of {', '.join(places)}")
+        if kind == "probability" and (
+            not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 1
+        ):
+            raise ValueError(f"parameter {name}={value!r}: expected a number between 0 and 1")
 
 
 def bullet_list(lines) -> str:
@@ -197,3 +219,4 @@ def show_pledge(dataset: Dataset, table: pd.DataFrame, indicator_id: str, geogra
     display(fig)
     plt.close(fig)
     display(Markdown(pledge_sentence(row)))
+    display(Markdown(provenance(dataset, row["pledge_id"])))

@@ -59,7 +59,12 @@ def source_line(fig, dataset: Dataset, source_ids, width: int = 130) -> None:
     titles = dataset.sources.set_index("source_id").reindex(sorted(set(source_ids)))
     names = [f"{t} ({p.year})" for t, p in zip(titles["title_en"], titles["published"]) if isinstance(t, str)]
     text = "Source: " + "; ".join(names) if names else "Source: curated dataset"
-    fig.text(0.01, 0.0, textwrap.fill(text, width), ha="left", va="top", fontsize=7.5, color="#444444")
+    fig.text(0.01, 0.0, _plain(textwrap.fill(text, width)), ha="left", va="top", fontsize=7.5, color="#444444")
+
+
+def _plain(text) -> str:
+    """Text from the dataset, shown literally (matplotlib would read ``$...$`` as mathematics)."""
+    return str(text).replace("$", r"\$")
 
 
 def _label(value: float, unit: str) -> str:
@@ -99,12 +104,12 @@ def trajectory(dataset: Dataset, pledge: pd.Series, as_of: int, alpha: float = 0
         ax.plot([pledge["base_year"], pledge["target_year"]], [pledge["base_value"], pledge["target_value"]],
                 ls="--", color="#E69F00", lw=1.4, label="required path")
     ax.plot([pledge["target_year"]], [pledge["target_value"]], marker="*", ms=14, color="#D55E00", ls="none",
-            label=f"target {pledge['comparator']} {_label(pledge['target_value'], pledge['unit'])}", zorder=4)
+            label=_plain(f"target {pledge['comparator']} {_label(pledge['target_value'], pledge['unit'])}"), zorder=4)
     ax.axvline(as_of, color="#777777", lw=0.9, ls=":")
     ax.annotate(f"as of {as_of}", (as_of, 1), xycoords=("data", "axes fraction"), fontsize=8, color="#555555",
                 ha="right", va="top", rotation=90)
-    ax.set_title(f"{pledge['name']} — {pledge['geography']}")
-    ax.set_ylabel(pledge["unit"])
+    ax.set_title(_plain(f"{pledge['name']} — {pledge['geography']}"))
+    ax.set_ylabel(_plain(pledge["unit"]))
     ax.set_xlabel("year")
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.legend(fontsize=8, loc="best")
@@ -122,7 +127,7 @@ def dumbbell(dataset: Dataset, table: pd.DataFrame, ax=None, max_rows: int = 30)
     base = 100 * rows["base_value"] / rows["target_value"]
     latest = 100 * rows["latest_value"] / rows["target_value"]
     labels = [f"{n} ({g}, {y})" for n, g, y in zip(rows["name"], rows["geography"], rows["target_year"])]
-    labels = [textwrap.shorten(s, 60) for s in labels]
+    labels = [_plain(textwrap.shorten(s, 60)) for s in labels]
     height = max(2.5, 0.32 * len(rows) + 1.2)
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.6, height), layout="constrained")
@@ -159,6 +164,7 @@ def scorecard(dataset: Dataset, table: pd.DataFrame, by: str = "theme", ax=None)
         tick.set_color(STATUS_COLORS[status] if status != "insufficient_data" else "#555555")
     ax.set_xlabel("status (number of pledges)")
     ax.set_ylabel(by)
+    ax.set_yticklabels([_plain(t.get_text()) for t in ax.get_yticklabels()], rotation=0)
     ax.set_title(f"Pledges by {by} and status, as of {int(table['as_of'].iloc[0])}")
     source_line(fig, dataset, table["source_id"])
     return fig
@@ -175,8 +181,8 @@ def compare_series(dataset: Dataset, indicator_id: str, geographies, as_of: int,
         fig = ax.figure
     for geo, group in rows.sort_values("year").groupby("geography", sort=True):
         ax.plot(group["year"], group["value"], marker="o", label=geo)
-    ax.set_title(f"{info['name']}: {' and '.join(geographies)}")
-    ax.set_ylabel(info["unit"])
+    ax.set_title(_plain(f"{info['name']}: {' and '.join(geographies)}"))
+    ax.set_ylabel(_plain(info["unit"]))
     ax.set_xlabel("year")
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.legend(fontsize=8)

@@ -222,7 +222,7 @@ def progress_table(
         ~has_latest,
         latest_meets,
         ~has_base | single,
-        moving_away & (rule != "direct"),
+        moving_away,
         wrong_required | ~np.isfinite(ratio),
         ratio >= thresholds.on_track,
         ratio >= thresholds.acceleration_needed,

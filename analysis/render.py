@@ -22,7 +22,7 @@ REMOVE_INPUT_TAGS = ("remove-input", "remove_input", "hide-input", "hide_input")
 _EXTRA_CSS = """
 body { max-width: 60rem; margin: 0 auto; padding: 0 1rem; overflow-x: hidden; }
 .jp-Notebook { padding: 0 !important; }
-nav.toc { border-left: 3px solid #0072B2; padding: 0.2rem 1rem; margin: 1rem 0 1.5rem; background: #F5F8FB; }
+nav.toc { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; border-left: 3px solid #0072B2; padding: 0.2rem 1rem; margin: 1rem 0 1.5rem; background: #F5F8FB; }
 nav.toc ol { margin: 0.3rem 0; padding-left: 1.2rem; }
 .jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
 .jp-RenderedImage img, .jp-OutputArea-output img { max-width: 100%; height: auto; }

@@ -314,6 +314,13 @@ def build(
     from . import data, index
 
     dataset = data.load()  # validate before anything is written
+    from .narrative import check_parameters
+
+    for nb, params in parameters.items():
+        try:
+            check_parameters(dataset, **params)
+        except ValueError as exc:
+            raise BuildError(str(exc)) from None
     _check_kernel(kernel)
     _check_writable(reports)
     _check_writable(build_dir)

@@ -226,7 +226,7 @@ def _break_empty_file(d):
 def _break_encoding(d):
     text = (d / "sources.csv").read_text(encoding="utf-8")
     (d / "sources.csv").write_bytes(text.replace("Report", "Repört").encode("latin-1", errors="replace"))
-    return "sources.csv", None, None, "not readable as UTF-8"
+    return "sources.csv", 2, "title", "not readable as UTF-8"
 
 
 def _break_unknown_theme(d):
@@ -302,9 +302,9 @@ def _break_extra_column(d):
     return "sources.csv", 1, "comment", "unexpected column 'comment'"
 
 
-def _break_negative_scale(d):
-    _edit(d, "pledges", 5, scale="-1")
-    return "pledges.csv", 5, "scale", "'-1' breaks the rule"
+def _break_zero_scale(d):
+    _edit(d, "pledges", 5, scale="0")
+    return "pledges.csv", 5, "scale", "scale is zero"
 
 
 def _break_bad_indicator_id(d):
@@ -336,7 +336,7 @@ BREAKAGES = [
     _break_unknown_geography,
     _break_short_row,
     _break_extra_column,
-    _break_negative_scale,
+    _break_zero_scale,
     _break_bad_indicator_id,
 ]
 

@@ -148,13 +148,16 @@ def test_target_year_passed_without_a_figure_says_so():
 def test_growth_rate_pledge_is_judged_against_the_observed_rate():
     ind = indicator("gdp_growth_rate", unit="%", measure="growth", theme="macro_economy")
     pl = pledge("P-001", "gdp_growth_rate", 2023, ">=", 5, unit="%")
-    obs = series("gdp_growth_rate", {2021: 8.5, 2022: 3.1, 2023: 6.0}, unit="%")
+    obs = series("gdp_growth_rate", {2021: 2.0, 2022: 3.1, 2023: 6.0}, unit="%")
     assert one(ind, pl, obs, as_of=2023)["status"] == "met"
     # as of 2022: 3.1 against 5: R = 1 + (3.1 - 5) / 5 = 0.62
     row = one(ind, pl, obs, as_of=2022)
     assert row["rate_rule"] == "direct"
     assert row["ratio"] == pytest.approx(0.62)
     assert row["status"] == "acceleration_needed"
+    # falling further below the target is a deterioration whatever R says
+    falling = series("gdp_growth_rate", {2021: 8.5, 2022: 3.1}, unit="%")
+    assert one(ind, pl, falling, as_of=2022)["status"] == "deterioration"
 
 
 def test_about_comparator_has_a_tolerance():
