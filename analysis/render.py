@@ -84,6 +84,7 @@ def _finish(html: str, title: str) -> str:
     head = soup.head or soup
     meta = soup.new_tag("meta", attrs={"name": "viewport", "content": "width=device-width, initial-scale=1"})
     head.append(meta)
+    head.append(soup.new_tag("link", attrs={"rel": "icon", "href": "data:,"}))  # no favicon request
     style = soup.new_tag("style")
     style.string = _EXTRA_CSS
     head.append(style)

@@ -237,6 +237,12 @@ def execute_one(notebook: str, executed: str, parameters: dict, kernel: str, tim
     from .render import notebook_title, to_html
 
     start = time.perf_counter()
+    # the kernel inherits this process's stderr: send its chatter to the notebook's log, not the terminal
+    log = Path(executed).parent.parent / "logs" / (Path(notebook).stem + ".log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    saved_stderr = os.dup(2)
+    os.dup2(log_fd, 2)
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(int(timeout))
     nb = None
@@ -267,6 +273,9 @@ def execute_one(notebook: str, executed: str, parameters: dict, kernel: str, tim
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
+        os.close(log_fd)
     if nb is not None:
         atomic_write(Path(executed), nbformat.writes(nb))
     title = notebook_title(nbformat.read(notebook, as_version=4))
@@ -297,6 +306,8 @@ def build(
     """
     if timeout <= 0:
         raise BuildError(f"timeout must be a positive number of seconds, got {timeout}")
+    if jobs is not None and jobs < 1:
+        raise BuildError(f"jobs must be at least 1, got {jobs}")
     notebooks = select(only)
     if not notebooks:
         raise BuildError(f"no notebooks found in {paths.notebooks_dir()}")

@@ -1,0 +1,171 @@
+"""The reports in a real browser (Playwright driving Debian's Chromium, served on 127.0.0.1).
+
+Needs ``/usr/bin/chromium`` (``apt-get install chromium``; ``.ci/run`` installs it). Without it these
+tests are skipped, unless ``ZJCP_REQUIRE_BROWSER=1`` (set on CI), where they fail instead.
+Screenshots are saved under ``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from analysis import paths
+
+from .conftest import build_reports, read_rows, write_rows
+
+CHROMIUM = os.environ.get("ZJCP_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = paths.ROOT / "test-artifacts" / "screenshots"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+PAGES = ["index"] + sorted(p.stem for p in paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
+HOSTILE = '<script>window.__pwned=1;alert(1)</script>"><img src=x onerror="window.__pwned=2;alert(2)">'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("ZJCP_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM} but ZJCP_REQUIRE_BROWSER=1")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(folder: Path):
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def site(built_reports):
+    server = serve(built_reports)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def open_page(browser, url, width=1280, height=900):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    problems = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == 200, url
+    return page, problems
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_clean_with_images_and_working_contents(browser, site, name):
+    page, problems = open_page(browser, f"{site}/{name}.html")
+    try:
+        images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+        assert all(done and width > 0 for done, width in images), images
+        if name != "index":
+            assert images, "a report without a chart"
+            anchors = page.evaluate("Array.from(document.querySelectorAll('nav.toc a')).map(a => a.getAttribute('href'))")
+            assert len(anchors) >= 4
+            for href in anchors:
+                assert page.evaluate("id => document.getElementById(id) !== null", href[1:]), href
+            page.click(f"nav.toc a[href='{anchors[-1]}']")
+            assert page.evaluate("() => window.scrollY") > 0
+        else:
+            for href in page.evaluate("Array.from(document.querySelectorAll('a[href$=\".html\"]')).map(a => a.href)"):
+                assert page.request.get(href).status == 200, href
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-desktop.png"), full_page=False)
+        assert problems == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_is_usable_at_phone_width(browser, site, name):
+    page, problems = open_page(browser, f"{site}/{name}.html", width=375, height=812)
+    try:
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
+        assert max(widths[:2]) <= widths[2] + 1, widths  # no horizontal scrolling of the body
+        page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=False)
+        assert problems == []
+    finally:
+        page.close()
+
+
+# --- hostile text -----------------------------------------------------------------------------
+
+
+def hostile_copy(folder: Path) -> Path:
+    """The shipped data with HTML and script in every indicator name, seed source title, quote and note."""
+    data = folder / "data"
+    shutil.copytree(paths.data_dir(), data)
+    header, rows = read_rows(data / "indicators.csv")
+    write_rows(data / "indicators.csv", header, [dict(r, name=r["name"] + " " + HOSTILE) for r in rows])
+    header, rows = read_rows(data / "sources.csv")
+    write_rows(data / "sources.csv", header, [dict(r, title_en=r["title_en"] + " " + HOSTILE) for r in rows])
+    for table in ("pledges", "observations"):
+        header, rows = read_rows(data / f"{table}.csv")
+        for r in rows:
+            r["note"] = HOSTILE
+            if len(r["quote"]) + len(HOSTILE) <= 240:
+                r["quote"] = r["quote"] + " " + HOSTILE
+        write_rows(data / f"{table}.csv", header, rows)
+    return data
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    os.environ["ZJCP_DATA_DIR"] = str(hostile_copy(folder))
+    try:
+        reports = build_reports(folder)
+    finally:
+        del os.environ["ZJCP_DATA_DIR"]
+    server = serve(reports)
+    yield f"http://127.0.0.1:{server.server_address[1]}", reports
+    server.shutdown()
+
+
+def test_hostile_copy_is_valid_data(tmp_path):
+    import analysis
+
+    dataset = analysis.load(hostile_copy(tmp_path))
+    assert dataset.indicators["name"].str.contains("<script>", regex=False).all()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_hostile_text_is_inert(browser, hostile_site, name):
+    url, reports = hostile_site
+    html = (reports / f"{name}.html").read_text(encoding="utf-8")
+    assert "<script>window.__pwned" not in html and "<img src=x" not in html
+    page, problems = open_page(browser, f"{url}/{name}.html")
+    try:
+        assert page.evaluate("() => window.__pwned === undefined")
+        assert not [p for p in problems if p.startswith("dialog")], problems
+        assert "<script>window.__pwned=1;alert(1)</script>" in page.inner_text("body")  # shown as text
+    finally:
+        page.close()
+
+
+def test_hostile_csv_round_trip_keeps_the_text(tmp_path):
+    data = hostile_copy(tmp_path)
+    with (data / "indicators.csv").open(encoding="utf-8", newline="") as fh:
+        assert HOSTILE in next(csv.DictReader(fh))["name"]
