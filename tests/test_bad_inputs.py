@@ -8,7 +8,6 @@ documented exception: by design the index then records the failure, while every 
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from analysis import paths
 
@@ -166,4 +166,5 @@ def test_notebook_execution_failure(tmp_path, body, args, message):
     assert_one_line(result, "01-case: failed", message)
     after = tree_hashes(folders["reports"])
     assert {k: v for k, v in after.items() if k != "index.html"} == {k: v for k, v in before.items() if k != "index.html"}
-    assert html.escape(message) in (folders["reports"] / "index.html").read_text()
+    index = BeautifulSoup((folders["reports"] / "index.html").read_text(), "html.parser")
+    assert message in index.get_text()
