@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from analysis import paths
-
-from .conftest import build_reports
 
 NOTEBOOKS = sorted(p.stem for p in paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 
@@ -68,14 +71,34 @@ def test_findings_are_computed_from_the_data(built_reports):
     assert f"{fmt(row['latest_value'], row['unit'])} in {int(row['latest_year'])}" in text
 
 
-def test_two_builds_are_byte_identical(built_reports, tmp_path):
-    again = build_reports(tmp_path)
+def fresh_copy(target: Path) -> Path:
+    """The files git tracks, copied to ``target``: what a fresh clone of this tree holds."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=paths.ROOT, capture_output=True, check=False)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout: cannot make a fresh clone")
+    for name in listed.stdout.decode().split("\0"):
+        if name and (paths.ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(paths.ROOT / name, target / name)
+    return target
+
+
+def build_in(clone: Path) -> Path:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZJCP_")}
+    env["PYTHONPATH"] = str(clone)  # the clone's own package, not the editable install
+    result = subprocess.run([sys.executable, "-m", "analysis", "build", "--quiet"], cwd=clone, env=env,
+                            capture_output=True, text=True, timeout=1200, check=False)
+    assert result.returncode == 0, result.stderr
+    return clone / "reports"
+
+
+def test_builds_in_two_fresh_clones_are_byte_identical(tmp_path):
+    first = build_in(fresh_copy(tmp_path / "clone-a"))
+    second = build_in(fresh_copy(tmp_path / "clone-b"))
     for name in NOTEBOOKS:
-        assert (again / f"{name}.html").read_bytes() == (built_reports / f"{name}.html").read_bytes(), name
+        assert (first / f"{name}.html").read_bytes() == (second / f"{name}.html").read_bytes(), name
 
     def without_runtimes(html: str) -> str:
         return re.sub(r'<td class="num runtime">[^<]*</td>', "", html)
 
-    first = without_runtimes((built_reports / "index.html").read_text())
-    second = without_runtimes((again / "index.html").read_text())
-    assert first == second
+    assert without_runtimes((first / "index.html").read_text()) == without_runtimes((second / "index.html").read_text())
