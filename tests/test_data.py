@@ -365,3 +365,60 @@ def test_english_titles_have_no_chinese_characters(dataset):
     # chart source lines use title_en, and the charts' font has no CJK glyphs
     cjk = dataset.sources["title_en"].str.contains(r"[\u3000-\u9fff\uff00-\uffef]", regex=True)
     assert list(dataset.sources.loc[cjk, "source_id"]) == []
+
+
+# --- official series (sources outside the seed documents) --------------------------------------
+
+HEADLINE = [
+    "per_capita_disposable_income", "urban_per_capita_disposable_income", "rural_per_capita_disposable_income",
+    "urban_rural_income_ratio", "per_capita_gdp", "gdp", "gdp_growth_rate", "urbanization_rate",
+    "rd_expenditure_share_gdp", "digital_economy_core_value_added", "digital_economy_core_share_gdp",
+    "high_tech_industry_share_industrial_value_added", "pm25_concentration", "good_air_quality_days_share",
+    "surface_water_grade_iii_share", "forest_coverage", "life_expectancy", "higher_education_gross_enrollment_rate",
+]  # fmt: skip
+
+#: Largest plausible year-on-year move per measure: a factor for levels, points for the others.
+PLAUSIBLE = {"level": 1.35, "share": 10.0, "ratio": 0.2, "growth": 10.0, "flow": 1.0e9}
+
+
+def test_external_sources_have_a_url_and_no_document(dataset):
+    external = dataset.sources[dataset.sources["document"].isna()]
+    assert len(external) >= 50
+    assert external["url"].notna().all()
+    assert external["sha256"].isna().all()
+
+
+def test_external_figures_quote_their_number(dataset):
+    external = set(dataset.sources.loc[dataset.sources["document"].isna(), "source_id"])
+    rows = dataset.observations[dataset.observations["source_id"].isin(external)]
+    assert len(rows) >= 150
+    assert rows["quote"].str.len().gt(0).all()
+    assert all(v in q for v, q in zip(rows["quoted_value"], rows["quote"]))
+
+
+def test_headline_indicators_have_chinese_names(dataset):
+    names = dataset.indicators.set_index("indicator_id")["name_zh"]
+    assert all(isinstance(names.get(i), str) and names.get(i) for i in HEADLINE if i in names.index)
+
+
+def test_headline_series_are_plausible(dataset):
+    current = load().observations
+    measures = dataset.indicators.set_index("indicator_id")["measure"]
+    jumps = []
+    for (indicator, geography), series in current[current["indicator_id"].isin(HEADLINE)].groupby(
+        ["indicator_id", "geography"]
+    ):
+        series = series.sort_values("year")
+        limit = PLAUSIBLE[measures[indicator]]
+        for (y1, v1), (y2, v2, note) in zip(
+            zip(series["year"], series["value"]), zip(series["year"][1:], series["value"][1:], series["note"][1:])
+        ):
+            years = int(y2 - y1)
+            if measures[indicator] == "level":
+                move = max(v2 / v1, v1 / v2) ** (1 / years)
+            else:
+                move = abs(v2 - v1) / years
+            explained = isinstance(note, str) and any(w in note.lower() for w in ("revis", "break", "definition", "census"))
+            if move > limit and not explained:
+                jumps.append((indicator, geography, int(y1), v1, int(y2), v2))
+    assert jumps == []

@@ -109,3 +109,14 @@ def test_inconsistencies_list_both_sources():
     assert list(table["value"]) == [100, 101]
     assert (table["spread"] == 1).all()
     assert (table["year"] == 2017).all()
+
+
+def test_projection_stays_within_natural_bounds():
+    # a share rising 5 points a year from 80 (2018) would pass 100 by 2025; it is capped at the bound
+    ind = indicator("sh", unit="%", measure="share", lower_bound=0, upper_bound=100)
+    obs = series("sh", {2018: 80, 2019: 85, 2020: 90, 2021: 95}, unit="%")
+    ds = make_dataset([ind], [pledge("P-001", "sh", 2025, ">=", 99, unit="%")], obs)
+    row = project(ds, as_of=2021).iloc[0]
+    assert row["projected"] == 100
+    assert row["projected_upper"] == 100
+    assert row["projected_lower"] <= 100
