@@ -327,7 +327,7 @@ def build(
     dataset = data.load()  # validate before anything is written
     from .narrative import check_parameters
 
-    for nb, params in parameters.items():
+    for params in parameters.values():
         try:
             check_parameters(dataset, **params)
         except ValueError as exc:
