@@ -11,8 +11,7 @@ import jinja2
 import pandas as pd
 
 from . import paths
-from .plots import STATUS_COLORS, STATUS_LABELS
-from .progress import STATUSES, default_as_of, progress_table
+from .progress import STATUS_COLORS, STATUS_LABELS, STATUSES, default_as_of, progress_table
 
 VERDICT_YEAR = 2025
 

@@ -11,20 +11,7 @@ import pandas as pd
 
 from . import trends
 from .data import Dataset
-from .progress import STATUSES, achieved_observations
-
-#: One colour per status, colour-blind safe (Okabe-Ito), the same in every chart and table.
-STATUS_COLORS = {
-    "met": "#009E73",
-    "achieved": "#009E73",
-    "on_track": "#56B4E9",
-    "acceleration_needed": "#E69F00",
-    "limited": "#D55E00",
-    "deterioration": "#CC0000",
-    "missed": "#7A0000",
-    "insufficient_data": "#BBBBBB",
-}
-STATUS_LABELS = {s: s.replace("_", " ") for s in STATUSES}
+from .progress import STATUS_COLORS, STATUS_LABELS, STATUSES, achieved_observations
 
 _RC = {
     "figure.dpi": 110,

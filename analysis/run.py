@@ -29,6 +29,11 @@ from pathlib import Path
 
 from . import paths
 
+# papermill imports nbformat, which imports jsonschema, whose optional IRI-format checker
+# (rfc3987_syntax, pulled in by Jupyter's dependencies) compiles a grammar on import: a second per
+# process for a check no notebook needs. Tell jsonschema it is absent (see also data.py).
+sys.modules.setdefault("rfc3987_syntax", None)
+
 KERNEL = "python3"
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -320,6 +325,13 @@ def build(
         # nothing changed since a build that validated these very inputs: nothing to write
         return up_to_date
 
+    # start the worker server now: it imports papermill and nbconvert while the data is validated
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["analysis.run", "analysis.render", "papermill", "nbconvert"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
     from tqdm import tqdm
 
     from . import data, index
@@ -348,11 +360,13 @@ def build(
         else:
             todo.append((nb, digest))
 
+    # longest first (by the last run time), so the parallel workers finish together
+    todo.sort(key=lambda item: -float(state["notebooks"].get(item[0].stem, {}).get("seconds") or 0.0))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     bar = tqdm(total=len(notebooks), desc="reports", unit="nb", disable=not progress, file=sys.stderr,
                initial=len(notebooks) - len(todo))
     if todo:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {
                 pool.submit(execute_one, str(nb), str(build_dir / "executed" / nb.name), parameters[nb], kernel,
                             timeout): (nb, digest)
