@@ -350,15 +350,11 @@ def build(
     outcomes: dict[str, Outcome] = {}
     todo = []
     for nb in notebooks:
-        digest = input_hash(nb, parameters[nb], kernel, common)
-        before = state["notebooks"].get(nb.stem, {})
-        if not force and before.get("input_hash") == digest and before.get("status") in ("ok", "cached") and (
-            reports / f"{nb.stem}.html"
-        ).is_file():
-            outcomes[nb.stem] = Outcome(nb.stem, before.get("title", ""), "cached", before.get("seconds", 0.0), "",
-                                        digest, parameters[nb])
+        cached = None if force else _cached(nb, parameters[nb], kernel, common, state, reports)
+        if cached is not None:
+            outcomes[nb.stem] = cached
         else:
-            todo.append((nb, digest))
+            todo.append((nb, input_hash(nb, parameters[nb], kernel, common)))
 
     # longest first (by the last run time), so the parallel workers finish together
     todo.sort(key=lambda item: -float(state["notebooks"].get(item[0].stem, {}).get("seconds") or 0.0))
@@ -407,17 +403,19 @@ def _all_cached(notebooks, parameters, kernel, common, state, reports) -> list[O
     """Outcomes if every notebook's inputs match its last successful run and the index exists, else None."""
     if not (reports / "index.html").is_file():
         return None
-    outcomes = []
-    for nb in notebooks:
-        before = state["notebooks"].get(nb.stem, {})
-        digest = input_hash(nb, parameters[nb], kernel, common)
-        if before.get("input_hash") != digest or before.get("status") not in ("ok", "cached") or not (
-            reports / f"{nb.stem}.html"
-        ).is_file():
-            return None
-        outcomes.append(Outcome(nb.stem, before.get("title", ""), "cached", before.get("seconds", 0.0), "", digest,
-                                parameters[nb]))
-    return outcomes
+    outcomes = [_cached(nb, parameters[nb], kernel, common, state, reports) for nb in notebooks]
+    return None if any(o is None for o in outcomes) else outcomes
+
+
+def _cached(nb: Path, params: dict, kernel: str, common: str, state: dict, reports: Path) -> Outcome | None:
+    """A ``cached`` outcome if the notebook's inputs match its last successful run and its report exists."""
+    before = state["notebooks"].get(nb.stem, {})
+    digest = input_hash(nb, params, kernel, common)
+    if before.get("input_hash") != digest or before.get("status") not in ("ok", "cached"):
+        return None
+    if not (reports / f"{nb.stem}.html").is_file():
+        return None
+    return Outcome(nb.stem, before.get("title", ""), "cached", before.get("seconds", 0.0), "", digest, params)
 
 
 def _index_entries(state: dict, reports: Path) -> list[dict]:
