@@ -187,7 +187,10 @@ def _locate_byte(path: Path, offset: int) -> tuple[int | None, str | None]:
 
 
 def _describe(file: str, fields: dict[str, str], error) -> tuple[str, int | None, str | None, str]:
-    """Turn one frictionless error into (file, row, field, message)."""
+    """Turn one frictionless error into (file, row, field, message).
+
+    Header and encoding problems never reach here: :func:`_check_header` reports them first.
+    """
     row = getattr(error, "row_number", None)
     field = getattr(error, "field_name", None)
     kind = error.type
@@ -210,14 +213,8 @@ def _describe(file: str, fields: dict[str, str], error) -> tuple[str, int | None
         if '"required"' in note:
             return file, row, field, "required value is missing"
         return file, row, field, f"'{cell}' breaks the rule: {note}"
-    if kind in ("missing-label", "incorrect-label", "extra-label", "duplicate-label", "blank-label"):
-        label = getattr(error, "label", "")
-        expected = f"; expected columns {list(fields)}" if kind != "duplicate-label" else ""
-        return file, None, field or label, f"{error.title.lower()} '{label}'{expected}"
     if kind in ("missing-cell", "extra-cell"):
         return file, row, field, f"{error.title.lower()} ({len(cells)} cells in the row, {len(fields)} columns)"
-    if kind == "encoding-error":
-        return file, None, None, f"not readable as UTF-8 ({note})"
     return file, row, field, f"{error.title.lower()}: {note}" if note else error.message
 
 

@@ -11,7 +11,7 @@ import jinja2
 import pandas as pd
 
 from . import paths
-from .progress import STATUS_COLORS, STATUS_LABELS, STATUSES, default_as_of, progress_table
+from .progress import STATUS_COLORS, STATUS_LABELS, STATUSES, default_as_of, progress_table, status_counts
 
 VERDICT_YEAR = 2025
 
@@ -48,11 +48,9 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
     """Return (HTML of the index page, pledge_id -> status for the next comparison)."""
     as_of = int(as_of) if as_of is not None else default_as_of(dataset)
     table = progress_table(dataset, as_of=as_of)
-    counts = pd.crosstab(table["theme"], table["status"]).reindex(columns=list(STATUSES), fill_value=0)
-    score_statuses = [s for s in STATUSES if counts[s].sum() > 0]
-    counts["total"] = counts.sum(axis=1)
+    counts = status_counts(table, "theme").rename(index={"total": "all themes"})
+    score_statuses = [s for s in counts.columns if s != "total"]
     scorecard = [(theme, row.to_dict()) for theme, row in counts.iterrows()]
-    scorecard.append(("all themes", counts.sum().to_dict()))
     due = table[table["target_year"] == verdict_year]["status"].astype(str).value_counts()
     verdict = [(s, int(due[s])) for s in STATUSES if s in due.index]
     seeded = dataset.sources["document"].notna()

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Dataset
-from .progress import STATUSES
+from .progress import STATUS_ORDER, STATUSES
 
 _COMPARATOR_WORDS = {">=": "at least", "<=": "at most", "=": "", "~": "about"}
 
@@ -127,7 +127,7 @@ def display_table(table: pd.DataFrame, max_rows: int | None = None) -> pd.DataFr
             "status": table["status"].astype(str).str.replace("_", " "),
         }
     )
-    order = table["status"].astype(str).map({s: i for i, s in enumerate(STATUSES)})
+    order = table["status"].astype(str).map(STATUS_ORDER)
     view = view.assign(_o=order.to_numpy()).sort_values(["_o", "pledge"]).drop(columns="_o")
     if max_rows is not None:
         view = view.head(max_rows)

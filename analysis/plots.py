@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import trends
 from .data import Dataset
-from .progress import STATUS_COLORS, STATUS_LABELS, STATUSES, achieved_observations
+from .progress import STATUS_COLORS, STATUS_LABELS, achieved_observations, status_counts
 
 _RC = {
     "figure.dpi": 110,
@@ -139,8 +139,7 @@ def scorecard(dataset: Dataset, table: pd.DataFrame, by: str = "theme", ax=None)
     """Heatmap of pledge counts per ``by`` value and status. Returns the Figure."""
     import seaborn as sns  # imported here: seaborn pulls in scipy.stats, which only this chart needs
 
-    counts = pd.crosstab(table[by], table["status"]).reindex(columns=list(STATUSES), fill_value=0)
-    counts = counts.loc[:, counts.sum() > 0]
+    counts = status_counts(table, by, totals=False)
     if ax is None:
         fig, ax = plt.subplots(figsize=(8.0, 0.45 * len(counts) + 1.8), layout="constrained")
     else:

@@ -222,7 +222,8 @@ def progress_table(
         gap_relative = gap / (target - base)
         covered = (latest - base) / (target - base)
         moving_away = sign * (latest - base) < 0
-        wrong_required = (rule != "direct") & ~(sign * required > 0)
+        # judged on the values, not the rate: with negative values a compound rate's sign is reversed
+        wrong_required = (rule != "direct") & ~(sign * (effective - base) > 0)
 
     has_latest = np.isfinite(latest)
     has_base = np.isfinite(base)
@@ -295,9 +296,13 @@ def progress_table(
     return out[columns]
 
 
-def status_counts(table: pd.DataFrame, by: str = "theme") -> pd.DataFrame:
-    """Pledges per ``by`` value and status (a scorecard), statuses in their order."""
-    counts = pd.crosstab(table[by], table["status"], margins=True, margins_name="total")
-    counts.columns = counts.columns.astype(str)
-    ordered = [s for s in STATUSES if s in counts.columns] + ["total"]
-    return counts[ordered]
+def status_counts(table: pd.DataFrame, by: str = "theme", totals: bool = True) -> pd.DataFrame:
+    """Pledges per ``by`` value and status (a scorecard): the statuses that occur, in their order,
+    with a ``total`` row and column unless ``totals`` is False."""
+    counts = pd.crosstab(table[by], table["status"].astype(str))
+    counts = counts.reindex(columns=[s for s in STATUSES if s in counts.columns])
+    if totals:
+        counts["total"] = counts.sum(axis=1)
+        counts.loc["total"] = counts.sum()
+    counts.columns.name = "status"
+    return counts
