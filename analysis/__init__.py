@@ -6,7 +6,7 @@ and ``plots`` for the analysis, and ``run`` for building the reports.
 
 from __future__ import annotations
 
-__all__ = ["DataValidationError", "Dataset", "load", "summary"]
+__all__ = ["HEADLINE", "DataValidationError", "Dataset", "coverage", "load", "summary"]
 __version__ = "0.1.0"
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {validate,build,list} ...`` (``--help`` on each)."""
+"""Command line: ``python -m analysis {validate,coverage,build,list} ...`` (``--help`` on each)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,29 @@ def _validate(args: argparse.Namespace) -> int:
         )
         print("rows per source x kind x theme:")
         print(table.to_string())
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from . import data
+
+    dataset = data.load(args.data_dir)
+    try:
+        table = data.coverage(
+            dataset,
+            indicators=args.indicator or data.HEADLINE,
+            geographies=args.geography or ["Zhejiang"],
+            start=args.start,
+            end=args.end,
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    columns = ["indicator_id", "geography", "years", "expected", "covered", "missing", "sources"]
+    with pd.option_context("display.width", 250, "display.max_colwidth", 80, "display.max_rows", 500):
+        print(table[columns].to_string(index=False))
     return 0
 
 
@@ -66,6 +89,16 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="validate the dataset and print rows per source x kind x theme")
     v.add_argument("--data-dir", default=None, help="data folder (default: the shipped data/)")
     v.set_defaults(func=_validate)
+    c = sub.add_parser(
+        "coverage",
+        help="years covered and missing in each official series (default: the headline indicators)",
+    )
+    c.add_argument("--indicator", action="append", metavar="ID", help="indicator id (repeatable)")
+    c.add_argument("--geography", action="append", metavar="PLACE", help="place (repeatable; default Zhejiang)")
+    c.add_argument("--start", type=int, default=2015, help="first year expected (default: 2015)")
+    c.add_argument("--end", type=int, default=None, help="last year expected (default: latest observed)")
+    c.add_argument("--data-dir", default=None, help="data folder (default: the shipped data/)")
+    c.set_defaults(func=_coverage)
     ls = sub.add_parser("list", help="list the notebooks and their parameters")
     ls.set_defaults(func=_list)
     b = sub.add_parser(

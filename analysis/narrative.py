@@ -107,6 +107,23 @@ def status_sentence(table: pd.DataFrame, what: str = "pledges") -> str:
     )
 
 
+def coverage_sentence(coverage: pd.DataFrame) -> str:
+    """One sentence on a :func:`analysis.data.coverage` table: complete series, years covered, gaps."""
+    if coverage.empty:
+        return "There are no series for this selection."
+    expected = int(coverage["expected"].iloc[0])
+    complete = int((coverage["years"] == coverage["expected"]).sum())
+    empty = int((coverage["years"] == 0).sum())
+    start, end = coverage.attrs["span"]
+    text = (
+        f"Of {len(coverage)} series, {complete or 'none'} have an official figure for every year {start}-{end}; "
+        f"on average {fmt(coverage['years'].mean())} of the {expected} years are covered"
+    )
+    if empty:
+        text += f", and {empty} have none"
+    return text + ". A missing year stays missing: no figure is estimated or interpolated."
+
+
 def display_table(table: pd.DataFrame, max_rows: int | None = None) -> pd.DataFrame:
     """A reader's view of progress rows: what, where, target, latest, status, R."""
     view = pd.DataFrame(

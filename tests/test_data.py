@@ -11,7 +11,7 @@ import pytest
 
 import analysis
 from analysis import paths
-from analysis.data import DataValidationError, load, quoted_number, summary
+from analysis.data import HEADLINE, DataValidationError, coverage, load, quoted_number, summary, year_ranges
 
 from .conftest import read_rows, tree_hashes, write_rows
 
@@ -369,13 +369,6 @@ def test_english_titles_have_no_chinese_characters(dataset):
 
 # --- official series (sources outside the seed documents) --------------------------------------
 
-HEADLINE = [
-    "per_capita_disposable_income", "urban_per_capita_disposable_income", "rural_per_capita_disposable_income",
-    "urban_rural_income_ratio", "per_capita_gdp", "gdp", "gdp_growth_rate", "urbanization_rate",
-    "rd_expenditure_share_gdp", "digital_economy_core_value_added", "digital_economy_core_share_gdp",
-    "high_tech_industry_share_industrial_value_added", "pm25_concentration", "good_air_quality_days_share",
-    "surface_water_grade_iii_share", "forest_coverage", "life_expectancy", "higher_education_gross_enrollment_rate",
-]  # fmt: skip
 
 #: Largest plausible year-on-year move per measure: a factor for levels, points for the others.
 PLAUSIBLE = {"level": 1.35, "share": 10.0, "ratio": 0.2, "growth": 10.0, "flow": 1.0e9}
@@ -398,7 +391,7 @@ def test_external_figures_quote_their_number(dataset):
 
 def test_headline_indicators_have_chinese_names(dataset):
     names = dataset.indicators.set_index("indicator_id")["name_zh"]
-    assert all(isinstance(names.get(i), str) and names.get(i) for i in HEADLINE if i in names.index)
+    assert all(isinstance(names.get(i), str) and names.get(i) for i in HEADLINE)
 
 
 def test_headline_series_are_plausible(dataset):
@@ -422,3 +415,70 @@ def test_headline_series_are_plausible(dataset):
             if move > limit and not explained:
                 jumps.append((indicator, geography, int(y1), v1, int(y2), v2))
     assert jumps == []
+
+
+def test_year_ranges_compacts_runs():
+    assert year_ranges([2019, 2015, 2016, 2017, 2022, 2021]) == "2015-2017, 2019, 2021-2022"
+    assert year_ranges([2020]) == "2020"
+    assert year_ranges([]) == ""
+
+
+def test_coverage_counts_current_achieved_years_only():
+    from analysis.narrative import coverage_sentence
+
+    from .factory import indicator, make_dataset, pledge, series
+
+    obs = (
+        series("inc", {2015: 1, 2016: 2, 2018: 3})
+        + series("inc", {2016: 9}, source_id="plan", status="reported")
+        + series("inc", {2019: 5}, status="expected")
+        + series("inc", {2017: 4}, geography="Jiaxing")
+    )
+    obs[3]["current"] = False  # a revised vintage of 2016
+    obs[4]["current"] = False  # a forecast is never current
+    ds = make_dataset([indicator("inc"), indicator("gap")], [pledge("P-001", "inc", 2025, ">=", 10)], obs)
+    table = coverage(ds, indicators=["inc", "gap"], geographies=["Zhejiang", "Jiaxing"], start=2015, end=2019)
+    row = table.set_index(["indicator_id", "geography"])
+    assert row.loc[("inc", "Zhejiang"), ["years", "expected", "covered", "missing", "sources"]].tolist() == [
+        3, 5, "2015-2016, 2018", "2017, 2019", 1,
+    ]
+    assert row.loc[("inc", "Zhejiang"), "share"] == pytest.approx(0.6)
+    assert row.loc[("inc", "Jiaxing"), ["covered", "missing"]].tolist() == ["2017", "2015-2016, 2018-2019"]
+    assert row.loc[("gap", "Zhejiang"), ["years", "covered", "missing"]].tolist() == [0, "", "2015-2019"]
+    # the span ends at the latest year observed when no end is given
+    assert coverage(ds, indicators=["inc"], start=2015)["expected"].tolist() == [4]
+    # 4 series over 5 years: 3 + 1 + 0 + 0 years covered, mean 1, none complete, 2 empty
+    assert coverage_sentence(table) == (
+        "Of 4 series, none have an official figure for every year 2015-2019; on average 1 of the 5 years are "
+        "covered, and 2 have none. A missing year stays missing: no figure is estimated or interpolated."
+    )
+    full = coverage(ds, indicators=["inc"], start=2015, end=2016)
+    assert coverage_sentence(full).startswith("Of 1 series, 1 have an official figure for every year 2015-2016; "
+                                              "on average 2 of the 2 years are covered.")
+
+
+def test_coverage_rejects_unknown_indicator_and_reversed_span(dataset):
+    with pytest.raises(ValueError, match="unknown indicator 'nope'"):
+        coverage(dataset, indicators=["nope"])
+    with pytest.raises(ValueError, match="end year 2019 is before start year 2020"):
+        coverage(dataset, start=2020, end=2019)
+
+
+def test_shipped_headline_coverage(dataset):
+    table = coverage(load(), start=2015, end=2025).set_index("indicator_id")
+    assert list(table.index) == list(HEADLINE)
+    # the official series issue 3 delivered: GDP growth covers every year since 2016
+    assert table.loc["gdp_growth_rate", "covered"].startswith("2016-2025") or table.loc[
+        "gdp_growth_rate", "covered"] == "2015-2025"
+    assert (table["years"] >= 2).all()
+
+
+def test_coverage_command_prints_the_table_and_rejects_bad_requests(capsys):
+    from analysis import cli
+
+    assert cli.main(["coverage", "--indicator", "gdp_growth_rate", "--start", "2016", "--end", "2020"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["indicator_id", "geography", "years", "expected", "covered", "missing", "sources"]
+    assert out[1].split()[:5] == ["gdp_growth_rate", "Zhejiang", "5", "5", "2016-2020"]
+    assert cli.main(["coverage", "--indicator", "nope"]) == cli.EXIT_BAD_INPUT
+    assert capsys.readouterr().err.strip() == "error: coverage: unknown indicator 'nope'"
