@@ -381,6 +381,18 @@ def test_external_sources_have_a_url_and_no_document(dataset):
     assert external["sha256"].isna().all()
 
 
+def test_each_page_read_is_one_source(dataset):
+    # two source ids for one URL would let the same figure count as two independent sources
+    urls = dataset.sources["url"].dropna()
+    assert sorted(urls[urls.duplicated()]) == []
+
+
+def test_no_figure_is_recorded_twice_from_one_quote(dataset):
+    obs = load(all_vintages=True).observations
+    twice = obs[obs.duplicated(["indicator_id", "geography", "year", "quote"], keep=False)]
+    assert sorted(zip(twice["indicator_id"], twice["year"], twice["source_id"])) == []
+
+
 def test_external_figures_quote_their_number(dataset):
     external = set(dataset.sources.loc[dataset.sources["document"].isna(), "source_id"])
     rows = dataset.observations[dataset.observations["source_id"].isin(external)]
