@@ -386,7 +386,7 @@ HEADLINE = (
     "rd_expenditure_share_gdp",
     "digital_economy_core_value_added",
     "digital_economy_core_share_gdp",
-    "high_tech_industry_share_industrial_value_added",
+    "high_new_tech_industry_share_industrial_value_added",
     "pm25_concentration",
     "good_air_quality_days_share",
     "surface_water_grade_iii_share",
