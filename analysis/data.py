@@ -25,7 +25,8 @@ from .data_errors import DataValidationError
 TABLES = ("sources", "indicators", "pledges", "observations")
 
 #: Statuses of an observation that count as an achieved figure (``expected`` is a forecast).
-ACHIEVED_STATUSES = ("reported", "preliminary")
+ACHIEVED_STATUSES = ("revised", "reported", "preliminary")
+"""Statuses of achieved figures, in the order the current figure of a year is chosen."""
 
 _PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "float64", "date": "string"}
 
@@ -35,8 +36,10 @@ class Dataset:
     """The four validated tables.
 
     ``observations`` carries a derived boolean column ``current``: among the achieved figures for
-    one indicator, geography and year, the one from the most recently published source is current
-    (a later release revises an earlier one). :func:`load` keeps only current rows unless asked
+    one indicator, geography and year, a ``revised`` figure (final verification, census revision)
+    is current before a final ``reported`` one, and that before a ``preliminary`` estimate; among
+    figures of the same status the one from the most recently published source (an undated
+    source ranks oldest). :func:`load` keeps only current rows unless asked
     for all of them.
     """
 
@@ -336,12 +339,18 @@ def _validate_across_tables(frames: dict[str, pd.DataFrame]) -> None:
 
 
 def _mark_current(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """Flag, per indicator, geography and year, the achieved figure of the latest-published source."""
+    """Flag, per indicator, geography and year, the current achieved figure.
+
+    Status decides first, in the order of :data:`ACHIEVED_STATUSES`, whatever the dates (an undated
+    yearbook table must not lose to a dated work-report estimate, nor an undated census revision to
+    the first release); among equals, the latest-published source wins.
+    """
     obs = observations.merge(sources[["source_id", "published"]], on="source_id", how="left")
-    achieved = obs["status"].isin(ACHIEVED_STATUSES)
-    rank = obs.assign(_achieved=achieved).sort_values(
-        ["_achieved", "published", "source_id"], ascending=[False, False, True], kind="stable"
+    order = {status: i for i, status in enumerate(ACHIEVED_STATUSES)}
+    rank = obs.assign(_order=obs["status"].map(order).fillna(len(order))).sort_values(
+        ["_order", "published", "source_id"], ascending=[True, False, True], kind="stable"
     )
+    achieved = obs["status"].isin(ACHIEVED_STATUSES)
     first = ~rank.duplicated(["indicator_id", "geography", "year"], keep="first")
     obs["current"] = first.reindex(obs.index) & achieved
     obs.attrs = observations.attrs

@@ -122,6 +122,34 @@ def test_loader_keeps_only_current_vintage_by_default():
     assert len(current) == everything["current"].sum()
 
 
+def test_current_figure_is_revised_then_final_then_preliminary_then_latest_published():
+    from analysis.data import _mark_current
+
+    sources = pd.DataFrame({
+        "source_id": ["census", "communique", "work_report", "yearbook", "plan", "bulletin", "later"],
+        "published": pd.array([None, "2024-03-01", "2025-02-01", None, "2025-06-01", "2019-05-01", "2020-05-01"], dtype="string"),
+    })
+    rows = [  # (year, source, status)
+        (2023, "communique", "reported"), (2023, "census", "revised"),        # undated census revision
+        (2020, "work_report", "preliminary"), (2020, "yearbook", "reported"),  # undated final figure
+        (2021, "work_report", "preliminary"),                                   # estimate only
+        (2022, "plan", "expected"),                                             # a forecast is never current
+        (2018, "bulletin", "reported"), (2018, "later", "reported"),           # same status: latest wins
+    ]
+    obs = pd.DataFrame({"indicator_id": "gdp", "geography": "Zhejiang", "year": [r[0] for r in rows],
+                        "source_id": [r[1] for r in rows], "status": [r[2] for r in rows]})
+    current = _mark_current(obs, sources)
+    assert sorted(zip(current.loc[current["current"], "year"], current.loc[current["current"], "source_id"])) == [
+        (2018, "later"), (2020, "yearbook"), (2021, "work_report"), (2023, "census")]
+
+
+def test_shipped_revisions_use_the_final_and_revised_figures():
+    obs = load().observations.set_index(["indicator_id", "geography", "year"])
+    assert obs.loc[("gdp", "Zhejiang", 2023), "value"] == pytest.approx(8562.0)  # after the fifth economic census
+    assert obs.loc[("gdp", "Jiaxing", 2020), "value"] == pytest.approx(556.358)  # final, not the 550.952 estimate
+    assert obs.loc[("gdp_growth_rate", "Zhejiang", 2022), "value"] == pytest.approx(3.1)  # communiqué, not report
+
+
 def test_summary_counts_rows_per_document_kind_theme(dataset):
     table = summary(dataset)
     assert table.loc[("total", ""), "total"] == len(dataset.pledges) + len(dataset.observations)
