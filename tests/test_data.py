@@ -409,6 +409,12 @@ def test_external_sources_have_a_url_and_no_document(dataset):
     assert external["sha256"].isna().all()
 
 
+def test_each_quantity_has_one_indicator(dataset):
+    # two ids for one quantity split its series and hide a restated target from the lineage
+    names = dataset.indicators["name"].str.lower()
+    assert sorted(dataset.indicators.loc[names.duplicated(keep=False), "indicator_id"]) == []
+
+
 def test_each_page_read_is_one_source(dataset):
     # two source ids for one URL would let the same figure count as two independent sources
     urls = dataset.sources["url"].dropna()
