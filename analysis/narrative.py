@@ -202,6 +202,21 @@ def bullet_list(lines) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
+def caveats(rows: pd.DataFrame) -> str:
+    """The caveats section of a themed report: what the statuses of ``rows`` (progress rows) can and cannot say."""
+    missing = int((rows["status"].astype(str) == "insufficient_data").sum())
+    return bullet_list([
+        f"{missing} of {len(rows)} pledges here have no achieved figure or only one point in time; "
+        "their status is insufficient data, not failure.",
+        "Statuses compare the observed annual rate since the base year with the rate needed to reach the "
+        "target on time (Eurostat method); a short or noisy series can move a status by one step.",
+        "Figures from government work reports for the year just ended are preliminary; the dataset keeps "
+        "later official figures and revisions beside them and uses a revised figure before a final one, "
+        "a final one before an estimate.",
+        "The source documents are English translations; each pledge carries the verbatim quote it was read from.",
+    ])
+
+
 def escape(text: str) -> str:
     """Escape text from the dataset before it goes into Markdown or HTML output."""
     return html.escape(str(text), quote=True)

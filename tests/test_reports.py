@@ -71,6 +71,23 @@ def test_findings_are_computed_from_the_data(built_reports):
     assert f"{fmt(row['latest_value'], row['unit'])} in {int(row['latest_year'])}" in text
 
 
+def test_caveats_count_the_pledges_without_a_verdict():
+    import pandas as pd
+
+    from analysis.narrative import caveats
+
+    rows = pd.DataFrame({"status": pd.Categorical(["on_track", "insufficient_data", "insufficient_data"])})
+    text = caveats(rows)
+    assert text.startswith("- 2 of 3 pledges here have no achieved figure or only one point in time; ")
+    assert text.count("\n- ") == 3  # four bullets
+
+
+def test_themed_reports_state_their_caveats(built_reports):
+    for name in NOTEBOOKS:
+        text = soup(built_reports, name).get_text(" ")
+        assert re.search(r"\d+ of \d+ pledges here have no achieved figure", text), name
+
+
 def fresh_copy(target: Path) -> Path:
     """The files git tracks, copied to ``target``: what a fresh clone of this tree holds."""
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=paths.ROOT, capture_output=True, check=False)
