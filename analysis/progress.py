@@ -158,7 +158,7 @@ def progress_table(
     grouped = pairs.groupby("pledge_id", sort=False)
     first = grouped.head(1).set_index("pledge_id")
     last = grouped.tail(1).set_index("pledge_id")
-    at_target = pairs[pairs["year"] >= pairs["target_year"]].groupby("pledge_id", sort=False).head(1)
+    at_target = pairs[pairs["year"] == pairs["target_year"]].groupby("pledge_id", sort=False).head(1)
     at_target = at_target.set_index("pledge_id")
 
     p = p.set_index("pledge_id")

@@ -145,6 +145,17 @@ def test_target_year_passed_without_a_figure_says_so():
     assert row["reason"].endswith("no figure for the target year yet")
 
 
+def test_a_later_figure_is_not_the_target_year_figure():
+    # a 2022 target with figures for 2021 and 2023 only: 2023 says nothing of 2022 for met/missed
+    pl = pledge("P-001", "inc", 2022, ">=", 100)
+    row = one(indicator("inc"), pl, series("inc", {2018: 80, 2021: 90, 2023: 104}), as_of=2023)
+    assert (row["status"], row["reason"]) == ("achieved", "latest figure already meets the target; "
+                                                          "no figure for the target year yet")
+    row = one(indicator("inc"), pl, series("inc", {2018: 80, 2021: 90, 2023: 75}), as_of=2023)
+    assert (row["status"], row["reason"]) == ("deterioration", "latest figure moved away from the target; "
+                                                               "no figure for the target year yet")
+
+
 def test_growth_rate_pledge_is_judged_against_the_observed_rate():
     ind = indicator("gdp_growth_rate", unit="%", measure="growth", theme="macro_economy")
     pl = pledge("P-001", "gdp_growth_rate", 2023, ">=", 5, unit="%")
