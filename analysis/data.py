@@ -28,6 +28,9 @@ TABLES = ("sources", "indicators", "pledges", "observations")
 ACHIEVED_STATUSES = ("revised", "reported", "preliminary")
 """Statuses of achieved figures, in the order the current figure of a year is chosen."""
 
+#: How exactly an observation states its figure: ``=`` the figure, ``~`` about, ``>=``/``<=`` a bound.
+COMPARATOR_EXACTNESS = {"=": 0, "~": 1, ">=": 2, "<=": 2}
+
 _PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "float64", "date": "string"}
 
 
@@ -343,12 +346,14 @@ def _mark_current(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.DataF
 
     Status decides first, in the order of :data:`ACHIEVED_STATUSES`, whatever the dates (an undated
     yearbook table must not lose to a dated work-report estimate, nor an undated census revision to
-    the first release); among equals, the latest-published source wins.
+    the first release); then an exact figure before an approximate one before a bound
+    (:data:`COMPARATOR_EXACTNESS`); among equals, the latest-published source wins.
     """
     obs = observations.merge(sources[["source_id", "published"]], on="source_id", how="left")
     order = {status: i for i, status in enumerate(ACHIEVED_STATUSES)}
-    rank = obs.assign(_order=obs["status"].map(order).fillna(len(order))).sort_values(
-        ["_order", "published", "source_id"], ascending=[True, False, True], kind="stable"
+    exactness = obs["comparator"].map(COMPARATOR_EXACTNESS).fillna(len(COMPARATOR_EXACTNESS))
+    rank = obs.assign(_order=obs["status"].map(order).fillna(len(order)), _exact=exactness).sort_values(
+        ["_order", "_exact", "published", "source_id"], ascending=[True, True, False, True], kind="stable"
     )
     achieved = obs["status"].isin(ACHIEVED_STATUSES)
     first = ~rank.duplicated(["indicator_id", "geography", "year"], keep="first")

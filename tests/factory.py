@@ -30,8 +30,10 @@ def pledge(pledge_id, indicator_id, target_year, comparator, target_value, geogr
                 scale=1.0, quote=f"target {target_value}", note="")
 
 
-def series(indicator_id, values: dict, geography="Zhejiang", source_id="stats", status="reported", unit="yuan"):
-    return [dict(indicator_id=indicator_id, geography=geography, year=y, value=float(v), unit=unit,
+def series(indicator_id, values: dict, geography="Zhejiang", source_id="stats", status="reported", unit="yuan",
+           comparator="="):
+    return [dict(indicator_id=indicator_id, geography=geography, year=y, value=float(v), comparator=comparator,
+                 unit=unit,
                  source_id=source_id, status=status, quoted_value=str(v), scale=1.0, quote=f"v {v}", note="",
                  current=True) for y, v in values.items()]
 
@@ -47,7 +49,7 @@ def make_dataset(indicators, pledges, observations, sources=None) -> Dataset:
         pl[col] = pl[col].astype("Int64")
     pl["baseline_value"] = pl["baseline_value"].astype(float)
     ob = pd.DataFrame(observations) if observations else pd.DataFrame(
-        columns=["indicator_id", "geography", "year", "value", "unit", "source_id", "status", "quoted_value",
+        columns=["indicator_id", "geography", "year", "value", "comparator", "unit", "source_id", "status", "quoted_value",
                  "scale", "quote", "note", "current"])
     ob["year"] = ob["year"].astype("Int64")
     ob["value"] = ob["value"].astype(float)

@@ -135,12 +135,15 @@ def test_current_figure_is_revised_then_final_then_preliminary_then_latest_publi
         (2021, "work_report", "preliminary"),                                   # estimate only
         (2022, "plan", "expected"),                                             # a forecast is never current
         (2018, "bulletin", "reported"), (2018, "later", "reported"),           # same status: latest wins
+        (2017, "bulletin", "reported"), (2017, "later", "reported"),           # same status: exact before bound
     ]
+    comparators = ["="] * (len(rows) - 1) + [">="]
     obs = pd.DataFrame({"indicator_id": "gdp", "geography": "Zhejiang", "year": [r[0] for r in rows],
-                        "source_id": [r[1] for r in rows], "status": [r[2] for r in rows]})
+                        "source_id": [r[1] for r in rows], "status": [r[2] for r in rows],
+                        "comparator": comparators})
     current = _mark_current(obs, sources)
     assert sorted(zip(current.loc[current["current"], "year"], current.loc[current["current"], "source_id"])) == [
-        (2018, "later"), (2020, "yearbook"), (2021, "work_report"), (2023, "census")]
+        (2017, "bulletin"), (2018, "later"), (2020, "yearbook"), (2021, "work_report"), (2023, "census")]
 
 
 def test_shipped_revisions_use_the_final_and_revised_figures():
