@@ -1,0 +1,149 @@
+"""The report card of a plan period: every pledge due in one year, its verdict, and the evidence.
+
+For each pledge whose target year is ``year`` (2025 closes the 2021-2025 plan), the card gives the
+verdict of :func:`analysis.progress.progress_table`, the figure that decides it (the figure for the
+target year itself when there is one, else the latest figure used for the pace), that figure's
+verbatim quote and source, and, for a pledge still without a final verdict, one line saying why
+(no figure published, only a bound, only one point in time, no figure for the target year yet) with
+the Chinese indicator name a researcher would search for.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .data import ACHIEVED_STATUSES, Dataset
+
+#: Verdicts that close a pledge: the target year's figure decided it.
+FINAL = ("met", "missed")
+
+_COMPARATOR_WORDS = {"=": "", "~": "about ", ">=": "more than ", "<=": "less than "}
+
+
+def _fmt(value: float, unit: str) -> str:
+    from .narrative import fmt
+
+    return fmt(value, unit)
+
+
+def figure_text(value: float, comparator: str, unit: str, year: int, status: str) -> str:
+    """A figure as a reader should read it, e.g. ``more than 70,000 yuan (2025, preliminary)``."""
+    words = _COMPARATOR_WORDS.get(comparator, "")
+    label = f"{int(year)}, {status}" if status != "reported" else f"{int(year)}"
+    return f"{words}{_fmt(value, unit)} ({label})"
+
+
+def _achieved(dataset: Dataset) -> pd.DataFrame:
+    obs = dataset.observations
+    obs = obs[obs["status"].isin(ACHIEVED_STATUSES)]
+    if "current" in obs:
+        obs = obs[obs["current"].astype(bool)]
+    return obs
+
+
+def deciding_figure(obs: pd.DataFrame, indicator_id: str, geography: str, target_year: int, as_of: int):
+    """The observation row that decides a pledge: the target year's figure, else the latest up to
+    ``as_of`` (None if there is no figure at all)."""
+    own = obs[(obs["indicator_id"] == indicator_id) & (obs["geography"] == geography) & (obs["year"] <= as_of)]
+    if own.empty:
+        return None
+    at_target = own[own["year"] == target_year]
+    chosen = at_target if len(at_target) else own[own["year"] == own["year"].max()]
+    return chosen.iloc[0]
+
+
+def why_open(row: pd.Series, figure, n_points: int, target_year: int) -> str:
+    """One line: why a pledge has no final verdict yet ("" when it has one)."""
+    if row["status"] in FINAL:
+        return ""
+    if figure is None:
+        return "No figure has been published for this indicator and place."
+    year = int(figure["year"])
+    if figure["comparator"] in (">=", "<="):
+        return (f"Only a bound is published for {year} ({figure_text(figure['value'], figure['comparator'], row['unit'], year, figure['status'])}), "
+                "which does not settle the target.")
+    if year < target_year:
+        return f"No figure for {target_year} yet; the verdict is a judgement on the pace up to {year}."
+    if n_points < 2:
+        return f"Only one point in time ({year}), so there is no pace to judge."
+    return str(row.get("reason", ""))
+
+
+def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.DataFrame:
+    """Every pledge due in ``year`` with its verdict, deciding figure, evidence and open reason.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        From :func:`analysis.load` (current figures).
+    table : DataFrame
+        :func:`analysis.progress.progress_table` output, assessed as of ``year`` or later.
+    year : int, default 2025
+        The target year of the pledges on the card.
+
+    Returns
+    -------
+    DataFrame
+        One row per pledge: pledge_id, indicator_id, name, name_zh, geography, target (text),
+        status, figure (text, with "about"/"more than" and preliminary said in words), figure_year,
+        quote, source_id, source_title, source_url, published, open_reason ("" for met/missed).
+    """
+    pledges = table[table["target_year"] == year]
+    obs = _achieved(dataset)
+    names_zh = dataset.indicators.set_index("indicator_id")["name_zh"]
+    sources = dataset.sources.set_index("source_id")
+    as_of = int(table["as_of"].max()) if len(table) else year
+    rows = []
+    for _, row in pledges.iterrows():
+        figure = deciding_figure(obs, row["indicator_id"], row["geography"], year, as_of)
+        own = obs[(obs["indicator_id"] == row["indicator_id"]) & (obs["geography"] == row["geography"])]
+        points = int(own.loc[own["comparator"].isin(["=", "~"]) & (own["year"] <= as_of), "year"].nunique())
+        record = {
+            "pledge_id": row["pledge_id"],
+            "indicator_id": row["indicator_id"],
+            "name": row["name"],
+            "name_zh": names_zh.get(row["indicator_id"]) if pd.notna(names_zh.get(row["indicator_id"])) else "",
+            "geography": row["geography"],
+            "target": _target_text(row),
+            "status": str(row["status"]),
+            "figure": "",
+            "figure_year": pd.NA,
+            "quote": "",
+            "source_id": "",
+            "source_title": "",
+            "source_url": "",
+            "published": pd.NaT,
+            "open_reason": why_open(row, figure, points, year),
+        }
+        if figure is not None:
+            source = sources.loc[figure["source_id"]]
+            record.update(
+                figure=figure_text(figure["value"], figure["comparator"], row["unit"], int(figure["year"]), figure["status"]),
+                figure_year=int(figure["year"]),
+                quote=figure["quote"],
+                source_id=figure["source_id"],
+                source_title=source["title"],
+                source_url=source["url"] if isinstance(source["url"], str) else "",
+                published=source["published"],
+            )
+        rows.append(record)
+    card = pd.DataFrame(rows)
+    if card.empty:
+        return card
+    from .progress import STATUS_ORDER
+
+    order = card["status"].map(STATUS_ORDER)
+    return card.assign(_o=order).sort_values(["_o", "pledge_id"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def _target_text(row: pd.Series) -> str:
+    words = {">=": "at least ", "<=": "at most ", "=": "", "~": "about "}.get(row["comparator"], "")
+    return f"{words}{_fmt(row['target_value'], row['unit'])} by {int(row['target_year'])}"
+
+
+def card_counts(card: pd.DataFrame) -> dict[str, int]:
+    """How many pledges on the card have each verdict, plus ``total`` and ``open`` (no final verdict)."""
+    counts = card["status"].value_counts().to_dict() if len(card) else {}
+    counts["total"] = len(card)
+    counts["open"] = int((card["open_reason"] != "").sum()) if len(card) else 0
+    return counts

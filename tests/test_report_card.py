@@ -1,0 +1,89 @@
+"""The report card: each pledge due in a year, its deciding figure with quote and source, and why it is open."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.report_card import card_counts, figure_text, report_card
+
+from .factory import indicator, make_dataset, pledge, series
+
+
+def _table(rows):
+    """A minimal progress table: the columns the card reads."""
+    return pd.DataFrame(rows).assign(as_of=2025)
+
+
+def _row(pledge_id, indicator_id, status, target_value=75000.0, comparator=">=", unit="yuan", reason=""):
+    return dict(pledge_id=pledge_id, indicator_id=indicator_id, name=indicator_id, geography="Zhejiang",
+                target_year=2025, target_value=target_value, comparator=comparator, unit=unit, status=status,
+                reason=reason)
+
+
+def _dataset():
+    obs = (series("income", {2020: 52397, 2025: 70000}, comparator=">=")       # a bound in 2025
+           + series("ratio", {2020: 1.96, 2025: 1.81}, unit="ratio", comparator="~")
+           + series("jobs", {2023: 100}, unit="count")
+           + series("late", {2021: 10, 2023: 12}, unit="count"))
+    obs[1]["status"] = "preliminary"
+    obs[3]["status"] = "preliminary"
+    obs[3]["quote"] = "收入倍差从1.96缩小至1.81"
+    inds = [indicator("income", name_zh="居民人均可支配收入"), indicator("ratio", unit="ratio"),
+            indicator("jobs", unit="count"), indicator("late", unit="count"), indicator("none", unit="count")]
+    pls = [pledge("P1", "income", 2025, ">=", 75000), pledge("P2", "ratio", 2025, "<=", 1.9, unit="ratio"),
+           pledge("P3", "jobs", 2025, ">=", 200, unit="count"), pledge("P4", "late", 2025, ">=", 20, unit="count"),
+           pledge("P5", "none", 2025, ">=", 5, unit="count")]
+    sources = [dict(source_id="stats", title="统计公报", title_en="Bulletin", issuer="x",
+                    published=pd.Timestamp("2026-01-14"), document=None, url="https://example.org/a", sha256=None,
+                    note=None)]
+    return make_dataset(inds, pls, obs, sources)
+
+
+def test_figure_text_says_bounds_approximations_and_preliminary_in_words():
+    assert figure_text(70000, ">=", "yuan", 2025, "preliminary") == "more than 70,000 yuan (2025, preliminary)"
+    assert figure_text(1.81, "~", "ratio", 2025, "preliminary") == "about 1.81 (2025, preliminary)"
+    assert figure_text(4.6, "=", "%", 2024, "reported") == "4.6% (2024)"
+
+
+def test_card_gives_the_deciding_figure_its_quote_and_why_each_open_pledge_is_open():
+    ds = _dataset()
+    table = _table([_row("P1", "income", "insufficient_data"),
+                    _row("P2", "ratio", "met", 1.9, "<=", "ratio"),
+                    _row("P3", "jobs", "insufficient_data", 200, ">=", "count"),
+                    _row("P4", "late", "on_track", 20, ">=", "count"),
+                    _row("P5", "none", "insufficient_data", 5, ">=", "count")])
+    card = report_card(ds, table, 2025).set_index("pledge_id")
+    assert card.loc["P2", "figure"] == "about 1.81 (2025, preliminary)"
+    assert card.loc["P2", "quote"] == "收入倍差从1.96缩小至1.81"
+    assert card.loc["P2", "source_url"] == "https://example.org/a"
+    assert card.loc["P2", "open_reason"] == ""
+    assert card.loc["P1", "figure"] == "more than 70,000 yuan (2025, preliminary)"
+    assert card.loc["P1", "open_reason"].startswith("Only a bound is published for 2025")
+    assert card.loc["P1", "name_zh"] == "居民人均可支配收入"
+    assert card.loc["P3", "open_reason"] == "No figure for 2025 yet; the verdict is a judgement on the pace up to 2023."
+    assert card.loc["P4", "open_reason"] == "No figure for 2025 yet; the verdict is a judgement on the pace up to 2023."
+    assert card.loc["P5", "open_reason"] == "No figure has been published for this indicator and place."
+    # best verdicts first
+    assert list(card.index)[0] == "P2"
+    counts = card_counts(card.reset_index())
+    assert counts == {"insufficient_data": 3, "met": 1, "on_track": 1, "total": 5, "open": 4}
+
+
+def test_only_one_point_in_time_is_said():
+    ds = _dataset()
+    ds.observations.loc[ds.observations["indicator_id"] == "jobs", "year"] = 2025
+    card = report_card(ds, _table([_row("P3", "jobs", "insufficient_data", 200, ">=", "count")]), 2025)
+    assert card.loc[0, "open_reason"] == "Only one point in time (2025), so there is no pace to judge."
+
+
+def test_shipped_card_covers_every_2025_pledge_and_explains_each_open_one():
+    import analysis
+    from analysis.progress import progress_table
+
+    ds = analysis.load()
+    card = report_card(ds, progress_table(ds, as_of=2025), 2025)
+    assert len(card) == int((ds.pledges["target_year"] == 2025).sum())
+    undecided = card[card["status"] == "insufficient_data"]
+    assert (undecided["open_reason"].str.len() > 0).all()
+    decided = card[card["status"] != "insufficient_data"]
+    assert (decided["quote"].str.len() > 0).all()
