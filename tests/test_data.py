@@ -37,7 +37,7 @@ def test_every_theme_and_seed_document_is_covered(dataset):
     themes = set(dataset.indicators["theme"])
     assert {"income_gap", "industry_innovation", "ecology_energy", "public_services"} <= themes
     seeded = set(dataset.sources.loc[dataset.sources["document"].notna(), "source_id"])
-    assert len(seeded) == 6
+    assert len(seeded) == 6  # seeds 000-005
     used = set(dataset.pledges["source_id"]) | set(dataset.observations["source_id"])
     # the CPC Central Committee / State Council Opinions state their 2025 and 2035 goals without numbers
     assert seeded - used == {"cpc_sc_opinions_2021"}
@@ -99,11 +99,12 @@ def test_sha256_matches_each_document(dataset, seeds):
 
 
 def test_from_x_to_y_gives_two_observations(dataset):
+    # "narrowed from 2.04 to 1.94" in the January 2023 report runs 2018 -> 2021, not 2017 -> 2022 (issue 11):
+    # 2017's official ratio is 2.054 and 2022's (released a week after the report) is 1.90
     ratio = dataset.observations.query(
         "indicator_id == 'urban_rural_income_ratio' and geography == 'Zhejiang' and source_id == 'zj_gwr_2023'"
     ).set_index("year")["value"]
-    assert ratio[2017] == 2.04
-    assert ratio[2022] == 1.94
+    assert ratio.to_dict() == {2018: 2.04, 2021: 1.94}
 
 
 def test_headline_pledges_are_recorded(dataset):
@@ -296,7 +297,7 @@ def _break_quote_without_number(d):
 
 
 def _break_value_not_quoted_times_scale(d):
-    row = _first(d, "observations", indicator_id="urban_rural_income_ratio", year="2022", source_id="zj_gwr_2023")
+    row = _first(d, "observations", indicator_id="urban_rural_income_ratio", year="2021", source_id="zj_gwr_2023")
     _edit(d, "observations", row, value="1.49")
     return "observations.csv", row, "value", "value is not quoted_value x scale"
 
@@ -525,7 +526,8 @@ def test_shipped_headline_coverage(dataset):
         "per_capita_disposable_income": range(2016, 2025),
         "urban_rural_income_ratio": [2015, 2016, 2017, 2020, 2021, 2022, 2025],
         "urbanization_rate": [2015, 2017, 2019, 2020, 2021, 2022, 2023, 2024, 2025],
-        "high_new_tech_industry_share_industrial_value_added": [2015, 2017, 2020, 2022, 2023],
+        # the January 2023 report's "62%" is the 2021 share (2022's was not yet released), issue 11
+        "high_new_tech_industry_share_industrial_value_added": [2015, 2017, 2020, 2021, 2023],
         "life_expectancy": [2015, 2020, 2021, 2022],
     }
     shipped = load()
