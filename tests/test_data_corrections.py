@@ -169,17 +169,18 @@ def _comparator_in_quote(quote: str, quoted: str) -> str:
 #: Quotes whose wording the pattern above misreads, with the reason.
 _READ_BY_HAND = {
     # "all the 11 districted cities exceeded 1000 yuan/month": the bound is the lowest city's standard
-    ("minimum_subsistence_allowance_standard", "Zhejiang", 2022): ">=",
+    ("minimum_subsistence_allowance_standard", "Zhejiang", 2022, "zj_gwr_2023"): ">=",
     # "分别超过8万元、4.5万元": the bound word governs both figures of the list
-    ("rural_per_capita_disposable_income", "Zhejiang", 2025): ">=",
+    ("rural_per_capita_disposable_income", "Zhejiang", 2025, "zj_gwr_2026"): ">=",
     # "连续跨越7万亿、8万亿、9万亿三个大台阶": the last threshold crossed is a lower bound
-    ("gdp", "Zhejiang", 2025): ">=",
+    ("gdp", "Zhejiang", 2025, "zj_gwr_2026"): ">=",
 }
 
 
 def test_comparator_matches_the_wording_of_the_quote(obs):
     expected = [
-        _READ_BY_HAND.get((r.indicator_id, r.geography, int(r.year)), _comparator_in_quote(r.quote, r.quoted_value))
+        _READ_BY_HAND.get((r.indicator_id, r.geography, int(r.year), r.source_id),
+                          _comparator_in_quote(r.quote, r.quoted_value))
         for r in obs.itertuples()
     ]
     wrong = [(r.indicator_id, r.geography, int(r.year), r.source_id, r.comparator, e)
