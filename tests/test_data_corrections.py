@@ -159,7 +159,8 @@ def _comparator_in_quote(quote: str, quoted: str) -> str:
     number = rf"(?<![0-9.,]){re.escape(quoted)}(?![0-9]|[.,][0-9])"
     if re.search(_APPROX_BEFORE + number, quote, re.I) or re.search(number + r"[^0-9、，,]{0,4}左右", quote):
         return "~"
-    if re.search(_BOUND_BEFORE + r"(?:[0-9.,]+ )?" + number, quote, re.I) or re.search(number + r"\S{0,4}以上", quote):
+    if re.search(_BOUND_BEFORE + r"(?:[0-9.,]+ )?" + number, quote, re.I) or re.search(number + r"\S{0,4}以上", quote) \
+            or re.search(number + r"[万亿]?余", quote):
         return ">="
     if re.search(r"(?:less than|below|under|不到|不足)\s*" + number, quote, re.I) or re.search(number + r"\S{0,4}以内", quote):
         return "<="
@@ -244,6 +245,7 @@ _SAME_YEAR = {
     ("high_tech_enterprises_valid_midyear", 2019),  # a count 'at present' (目前), the indicator is mid-year
     ("high_tech_enterprises_valid_midyear", 2025),  # idem, November 2025
     ("tech_smes_added", 2024),  # the 2024 registration notice, signed 31 Dec 2024
+    ("airport_passenger_throughput", 2024),  # passengers up to 9 Dec 2024: a lower bound (>=) on the year
 }
 
 
