@@ -12,8 +12,12 @@ from analysis.progress import Rules, Thresholds, progress_table, status_counts
 from .factory import indicator, make_dataset, pledge, series
 
 
-def one(ind, pl, obs, as_of=2022, **kw) -> pd.Series:
-    table = progress_table(make_dataset([ind], [pl], obs), as_of=as_of, **kw)
+#: The formula tests date the pledge's document before its figures, so the base is the earliest figure.
+EARLY = {"plan": 2000}
+
+
+def one(ind, pl, obs, as_of=2022, published=None, **kw) -> pd.Series:
+    table = progress_table(make_dataset([ind], [pl], obs, published=published or EARLY), as_of=as_of, **kw)
     assert len(table) == 1
     return table.iloc[0]
 
@@ -93,16 +97,23 @@ def test_zero_target_falls_back_to_absolute_change():
     assert row["status"] == "on_track"
 
 
-def test_target_at_natural_bound():
+def test_target_at_natural_bound_is_never_achieved_short_of_it():
     ind = indicator("cov", unit="%", measure="share", lower_bound=0, upper_bound=100)
     pl = pledge("P-001", "cov", 2025, "=", 100, unit="%")
-    # effective target = 100 - 0.02 * (100 - 90) = 99.8
+    # 99.9 is short of 100: within the tolerance 0.02 * (100 - 90) = 0.2 points, under its own label
     row = one(ind, pl, series("cov", {2018: 90, 2021: 99.9}, unit="%"))
-    assert row["effective_target"] == pytest.approx(99.8)
-    assert row["status"] == "achieved"
-    # 90 -> 95 over 3 years: 1.6667 a year; required (99.8 - 90) / 7 = 1.4; R = 1.190476
+    assert row["effective_target"] == 100
+    assert row["tolerance"] == pytest.approx(0.2)
+    assert row["status"] == "within_tolerance"
+    assert row["reason"] == "latest figure is short of the target, within 0.2 of it"
+    # 99.7 is outside the tolerance: judged on pace; 90 -> 99.7 over 3 years: 3.2333 a year;
+    # required (100 - 90) / 7 = 1.428571; R = 2.263333
+    row = one(ind, pl, series("cov", {2018: 90, 2021: 99.7}, unit="%"))
+    assert row["ratio"] == pytest.approx(2.263333, rel=1e-6)
+    assert row["status"] == "on_track"
+    # 90 -> 95 over 3 years: 1.6667 a year; required 10 / 7 = 1.428571; R = 1.166667
     row = one(ind, pl, series("cov", {2018: 90, 2021: 95}, unit="%"))
-    assert row["ratio"] == pytest.approx(1.190476, rel=1e-6)
+    assert row["ratio"] == pytest.approx(1.166667, rel=1e-6)
     assert row["status"] == "on_track"
     # already at the bound and kept there
     row = one(ind, pl, series("cov", {2018: 100, 2021: 100}, unit="%"))
@@ -146,12 +157,15 @@ def test_target_year_passed_without_a_figure_says_so():
 
 
 def test_a_later_figure_is_not_the_target_year_figure():
-    # a 2022 target with figures for 2021 and 2023 only: 2023 says nothing of 2022 for met/missed
+    # a 2022 target with figures for 2021 and 2023 only: 2023 says nothing of 2022, so the verdict
+    # rests on the pace up to 2021: 80 (2018) -> 90 (2021): CAGR 0.040041; required (100/80)**(1/4) - 1
+    # = 0.057371; R = 0.697944
     pl = pledge("P-001", "inc", 2022, ">=", 100)
     row = one(indicator("inc"), pl, series("inc", {2018: 80, 2021: 90, 2023: 104}), as_of=2023)
-    assert (row["status"], row["reason"]) == ("achieved", "latest figure already meets the target; "
-                                                          "no figure for the target year yet")
-    row = one(indicator("inc"), pl, series("inc", {2018: 80, 2021: 90, 2023: 75}), as_of=2023)
+    assert (row["latest_year"], row["latest_value"]) == (2021, 90)
+    assert row["ratio"] == pytest.approx(0.697944, rel=1e-5)
+    assert (row["status"], row["reason"]) == ("acceleration_needed", "0.6 <= R < 0.95; no figure for the target year yet")
+    row = one(indicator("inc"), pl, series("inc", {2018: 80, 2021: 79, 2023: 104}), as_of=2023)
     assert (row["status"], row["reason"]) == ("deterioration", "latest figure moved away from the target; "
                                                                "no figure for the target year yet")
 
@@ -171,12 +185,22 @@ def test_growth_rate_pledge_is_judged_against_the_observed_rate():
     assert one(ind, pl, falling, as_of=2022)["status"] == "deterioration"
 
 
-def test_about_comparator_has_a_tolerance():
+def test_about_comparator_has_a_tolerance_under_its_own_label():
     ind = indicator("gdp_growth_rate", unit="%", measure="growth")
     pl = pledge("P-001", "gdp_growth_rate", 2023, "~", 5, unit="%")
-    # 2 % of 5 = 0.1: 4.95 counts as about 5
-    assert one(ind, pl, series("gdp_growth_rate", {2021: 4, 2022: 4.95}, unit="%"))["status"] == "achieved"
-    assert one(ind, pl, series("gdp_growth_rate", {2021: 4, 2022: 4.85}, unit="%"))["status"] != "achieved"
+    # 2 % of 5 = 0.1: 4.95 is about 5 but short of it: within_tolerance, never achieved
+    row = one(ind, pl, series("gdp_growth_rate", {2021: 4, 2022: 4.95}, unit="%"))
+    assert (row["status"], row["tolerance"]) == ("within_tolerance", pytest.approx(0.1))
+    assert one(ind, pl, series("gdp_growth_rate", {2021: 4, 2022: 5.0}, unit="%"))["status"] == "achieved"
+    # 4.85 is outside the tolerance: judged directly, R = 1 + (4.85 - 5) / 5 = 0.97
+    row = one(ind, pl, series("gdp_growth_rate", {2021: 4, 2022: 4.85}, unit="%"))
+    assert (row["status"], row["ratio"]) == ("on_track", pytest.approx(0.97))
+    # at the deadline: about 1,000 with 985 is not met
+    count = indicator("n", unit="count", measure="level")
+    row = one(count, pledge("P-002", "n", 2022, "~", 1000, unit="count"),
+              series("n", {2020: 900, 2022: 985}, unit="count"), as_of=2022)
+    assert (row["status"], row["reason"]) == ("within_tolerance",
+                                              "figure for the target year is short of the target, within 20 of it")
 
 
 def test_thresholds_are_parameters():
@@ -212,8 +236,9 @@ def test_whole_table_and_status_counts():
     pls = [pledge("P-001", "inc", 2025, ">=", 200), pledge("P-002", "sh", 2025, "=", 75, unit="%"),
            pledge("P-003", "inc", 2025, ">=", 100)]
     obs = series("inc", {2017: 100, 2020: 121}) + series("sh", {2017: 60, 2021: 70}, unit="%")
-    table = progress_table(make_dataset(inds, pls, obs), as_of=2022)
+    table = progress_table(make_dataset(inds, pls, obs, published=EARLY), as_of=2022)
     assert list(table["status"].astype(str)) == ["acceleration_needed", "on_track", "achieved"]
+    assert table.attrs["method"] == "refined" and set(table["method"]) == {"refined"}
     counts = status_counts(table)
     assert counts.loc["income_gap", "achieved"] == 1
     assert counts.loc["total", "total"] == 3
