@@ -24,7 +24,7 @@ DIRECTION_COMPARATORS = {"increase": 1.0, "decrease": -1.0}
 
 BASE_RULES = {
     "stated": "stated baseline",
-    "stated_year": "figure for the stated baseline year",
+    "stated_year": "figure for the stated baseline year (or the first after it)",
     "year_before": "figure for the year before the pledge",
     "pledge_year": "figure for the year of the pledge",
     "after": "first figure after the pledge",
@@ -71,7 +71,8 @@ def level_figures(pairs: pd.DataFrame) -> pd.DataFrame:
 def base_figure(p: pd.DataFrame, pairs: pd.DataFrame, rule: str = "pledge") -> pd.DataFrame:
     """Base year, value and the rule that gave it.
 
-    ``rule="pledge"`` (default): the stated baseline; else the figure for the year before the
+    ``rule="pledge"`` (default): the stated baseline (a stated year without a value: the figure for
+    that year, or the first after it); else the figure for the year before the
     pledge's document, else for the document's year, else the first figure after it. A figure
     older than the year before the document is never the base. An undated document falls back to
     the earliest figure. ``rule="earliest"``: the stated baseline, else the earliest figure.
@@ -79,29 +80,32 @@ def base_figure(p: pd.DataFrame, pairs: pd.DataFrame, rule: str = "pledge") -> p
     """
     levels = level_figures(pairs)
     levels = levels[levels["year"] < levels["target_year"]]
-    out = pd.DataFrame(index=p.index, data={"base_year": np.nan, "base_value": np.nan, "base_rule": ""})
-
-    def fill(found: pd.DataFrame, name: str) -> None:
-        empty = out["base_rule"] == ""
-        hit = found.index[found.index.isin(out.index[empty])]
-        out.loc[hit, "base_year"] = found.loc[hit, "year"].astype(float)
-        out.loc[hit, "base_value"] = found.loc[hit, "value"]
-        out.loc[hit, "base_rule"] = BASE_RULES[name]
-
-    stated = p["baseline_year"].notna() & p["baseline_value"].notna()
-    out.loc[stated, "base_year"] = p.loc[stated, "baseline_year"].astype(float)
-    out.loc[stated, "base_value"] = p.loc[stated, "baseline_value"]
-    out.loc[stated, "base_rule"] = BASE_RULES["stated"]
-    stated_year = levels[levels["year"] == levels["baseline_year"]]
-    fill(_per_pledge(stated_year), "stated_year")
-    if rule == "earliest":
-        fill(_per_pledge(levels), "earliest")
-        return out
     doc = levels["doc_year"]
-    fill(_per_pledge(levels[levels["year"] == doc - 1]), "year_before")
-    fill(_per_pledge(levels[levels["year"] == doc]), "pledge_year")
-    fill(_per_pledge(levels[levels["year"] > doc]), "after")
-    fill(_per_pledge(levels[doc.isna()]), "undated")
+    if rule == "earliest":
+        conditions = [levels["year"] >= levels["baseline_year"], levels["year"].notna()]
+        names = ["stated_year", "earliest"]
+    else:
+        conditions = [levels["year"] >= levels["baseline_year"], levels["year"] == doc - 1, levels["year"] == doc,
+                      levels["year"] > doc, doc.isna()]  # fmt: skip
+        names = ["stated_year", "year_before", "pledge_year", "after", "undated"]
+    # one pass: each figure's rule rank (first matching rule), then the best rank and earliest year per pledge
+    rank = np.select([np.asarray(c, bool) for c in conditions], list(range(len(names))), default=len(names))
+    ranked = levels.assign(_rank=rank)
+    ranked = ranked[ranked["_rank"] < len(names)].sort_values(["pledge_id", "_rank", "year"], kind="stable")
+    found = ranked.groupby("pledge_id", sort=False).head(1).set_index("pledge_id")
+    out = pd.DataFrame(
+        {
+            "base_year": _align(found, p.index, "year"),
+            "base_value": _align(found, p.index, "value"),
+            "base_rule": found["_rank"].map(lambda r: BASE_RULES[names[r]]).reindex(p.index).fillna("")
+            if len(found) else "",
+        },
+        index=p.index,
+    )
+    stated = (p["baseline_year"].notna() & p["baseline_value"].notna()).to_numpy()
+    out.loc[stated, "base_year"] = p.loc[stated, "baseline_year"].astype(float)
+    out.loc[stated, "base_value"] = p.loc[stated, "baseline_value"].astype(float)
+    out.loc[stated, "base_rule"] = BASE_RULES["stated"]
     return out
 
 
