@@ -257,7 +257,9 @@ def quoted_number(text: pd.Series) -> pd.Series:
 def _value_matches_quote(frame: pd.DataFrame, value: str) -> pd.Series:
     quoted = quoted_number(frame["quoted_value"])
     expected = quoted * frame["scale"]
-    return (frame[value] - expected).abs() <= 1e-6 * expected.abs().clip(lower=1)
+    # a direction-only pledge has neither (checked by _direction_only_has_no_number)
+    neither = frame[value].isna() & frame["quoted_value"].isna()
+    return neither | ((frame[value] - expected).abs() <= 1e-6 * expected.abs().clip(lower=1))
 
 
 def _within_bounds(column: str):
@@ -270,7 +272,20 @@ def _within_bounds(column: str):
 
 
 def _in_quote(frame: pd.DataFrame) -> pd.Series:
-    return pd.Series([q in text for q, text in zip(frame["quoted_value"], frame["quote"])], index=frame.index)
+    return pd.Series([pd.isna(q) or q in text for q, text in zip(frame["quoted_value"], frame["quote"])],
+                     index=frame.index)
+
+
+#: Pledge comparators that commit to a direction without a number.
+DIRECTION_ONLY = ("increase", "decrease")
+
+
+def _number_matches_comparator(frame: pd.DataFrame) -> pd.Series:
+    """A target number (and its quoted figure) exactly when the comparator is not direction-only."""
+    direction = frame["comparator"].isin(DIRECTION_ONLY)
+    number = frame["target_value"].notna() & frame["quoted_value"].notna()
+    none = frame["target_value"].isna() & frame["quoted_value"].isna() & frame["baseline_value"].isna()
+    return (direction & none) | (~direction & number)
 
 
 def _schema(value: str, bounded: list[str], extra: list[pa.Check]) -> pa.DataFrameSchema:
@@ -294,6 +309,7 @@ _CHECK_FIELDS = {
     "baseline_year is not before target_year": "baseline_year",
     "baseline_value without baseline_year": "baseline_year",
     "scale is zero": "scale",
+    "target_value and quoted_value are required, and empty only for comparator increase/decrease": "target_value",
 }
 
 _PLEDGE_SCHEMA = _schema(
@@ -307,6 +323,10 @@ _PLEDGE_SCHEMA = _schema(
         pa.Check(
             lambda df: df["baseline_value"].isna() | df["baseline_year"].notna(),
             error="baseline_value without baseline_year",
+        ),
+        pa.Check(
+            _number_matches_comparator,
+            error="target_value and quoted_value are required, and empty only for comparator increase/decrease",
         ),
     ],
 )
