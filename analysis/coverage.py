@@ -12,7 +12,6 @@ import pandas as pd
 
 from .data import ACHIEVED_STATUSES, Dataset
 
-
 #: The headline indicators of the four themes: the yearly official series a reader expects to find.
 HEADLINE = (
     "per_capita_disposable_income",

@@ -235,3 +235,33 @@ def assess(p: pd.DataFrame, pairs: pd.DataFrame, thresholds, rules) -> pd.DataFr
     out["latest_preliminary"] = False
     out["basis_note"] = ""
     return out
+
+
+def compare_methods(table: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+    """Pledges whose status differs between two progress tables (e.g. refined and eurostat).
+
+    Returns
+    -------
+    DataFrame
+        pledge_id, name, geography, target_year and the status under each table's method
+        (columns named after ``table["method"]`` and ``other["method"]``).
+    """
+    a, b = str(table["method"].iloc[0]), str(other["method"].iloc[0])
+    merged = table[["pledge_id", "name", "geography", "target_year", "status"]].merge(
+        other[["pledge_id", "status"]], on="pledge_id", suffixes=("_a", "_b")
+    )
+    differ = merged["status_a"].astype(str) != merged["status_b"].astype(str)
+    out = merged[differ].rename(columns={"status_a": a, "status_b": b})
+    out[a] = out[a].astype(str)
+    out[b] = out[b].astype(str)
+    return out.reset_index(drop=True)
+
+
+def method_sentence(table: pd.DataFrame, other: pd.DataFrame) -> str:
+    """'Verdicts use the refined method; under the eurostat method N of M would differ ...'."""
+    a, b = str(table["method"].iloc[0]), str(other["method"].iloc[0])
+    differ = compare_methods(table, other)
+    return (
+        f"Verdicts here use the **{a}** method (the published Eurostat / Open SDG method with the departures "
+        f"listed in the README). Under the **{b}** method {len(differ)} of {len(table)} verdicts would differ."
+    )

@@ -27,6 +27,9 @@ from .progress import achieved_observations, pledge_frame
 from .progress_rules import DIRECTION_COMPARATORS, LEVEL_COMPARATORS
 from .trends import KEYS, MIN_POINTS, predict
 
+#: Readers' names of the trend models.
+KIND_LABELS = {"rw_drift": "random walk with drift", "ols": "straight-line (OLS)"}
+
 
 @dataclass(frozen=True)
 class Hindcast:
@@ -196,7 +199,7 @@ def chart(results, alpha: float = 0.1):
         table = coverage_by_horizon(res)
         table = table[table["forecasts"] >= 5]
         ax.plot(table.index, table["coverage"] * 100, marker="o",
-                label=f"{res.kind}: {res.coverage:.0%} overall ({res.n_forecasts} forecasts)")
+                label=f"{KIND_LABELS.get(res.kind, res.kind)}: {res.coverage:.0%} overall ({res.n_forecasts} forecasts)")
     ax.axhline((1 - alpha) * 100, color="#555555", linestyle="--", label=f"promised {1 - alpha:.0%}")
     ax.set_xlabel("years ahead of the last figure used")
     ax.set_ylabel("figures inside the interval (%)")
@@ -205,3 +208,21 @@ def chart(results, alpha: float = 0.1):
     ax.legend(loc="lower left", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def sentence(result: Hindcast, others=()) -> str:
+    """The hindcast's finding in one sentence (and how the other models did)."""
+    text = (
+        f"Fitted on the figures up to each year and checked against every later figure, the "
+        f"{KIND_LABELS.get(result.kind, result.kind)} projections ({result.n_series} series, {result.n_forecasts} forecasts) "
+        f"put {result.coverage:.0%} of the later figures inside their {1 - result.alpha:.0%} prediction interval; "
+        f"the Brier score of the probability of meeting a target is {result.brier:.3f} over "
+        f"{len(result.probabilities)} forecasts of pledges whose target year has a figure (0 is perfect, "
+        f"0.25 is a coin toss)."
+    )
+    for other in others:
+        text += (
+            f" The {KIND_LABELS.get(other.kind, other.kind)} model would cover {other.coverage:.0%} "
+            f"(Brier {other.brier:.3f})."
+        )
+    return text

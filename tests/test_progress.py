@@ -11,7 +11,6 @@ from analysis.progress import Rules, Thresholds, progress_table, status_counts
 
 from .factory import indicator, make_dataset, pledge, series
 
-
 #: The formula tests date the pledge's document before its figures, so the base is the earliest figure.
 EARLY = {"plan": 2000}
 
