@@ -140,15 +140,16 @@ def _random_walk(frame: pd.DataFrame, fits: pd.DataFrame) -> None:
     g = frame.groupby(KEYS, sort=True)
     dx = g["x"].diff()
     dy = g["y"].diff()
-    per_row_drift = frame.set_index(KEYS).index.map(drift).to_numpy()
+    per_row_drift = frame.join(drift.rename("_drift"), on=KEYS)["_drift"].to_numpy(float, na_value=np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        contrib = (dy - per_row_drift * dx) ** 2 / dx
-    sums = contrib.groupby([frame[k] for k in KEYS], sort=True).sum(min_count=1)
+        contrib = (dy.to_numpy(float, na_value=np.nan) - per_row_drift * dx.to_numpy(float, na_value=np.nan)) ** 2
+        contrib = pd.Series(contrib / dx.to_numpy(float, na_value=np.nan), index=frame.index)
+    sums = contrib.groupby([frame[k] for k in KEYS], sort=True).sum(min_count=1).astype(float)
     increments = fits["n"] - 1
     fits["slope"] = drift
     fits["df"] = increments - 1
     with np.errstate(divide="ignore", invalid="ignore"):
-        fits["resid_sd"] = np.sqrt(sums.reindex(fits.index).to_numpy() / fits["df"])
+        fits["resid_sd"] = np.sqrt(sums.reindex(fits.index).to_numpy(float) / fits["df"].to_numpy(float))
 
 
 def predict(kind, x0, x_mean, intercept, slope, resid_sd, n, sxx, last_year, last_y, first_year):

@@ -49,3 +49,22 @@ def test_shipped_projections_keep_their_promise():
     assert result.n_forecasts > 100
     assert 0.80 <= result.coverage <= 0.95
     assert 0 <= result.brier <= 0.25
+
+
+def test_vectorised_random_walk_equals_the_one_series_fit():
+    # fit_all (every series at once, used by project) and fit_one (used by the hindcast) agree, on
+    # several series at once (a single series once hid a dtype error)
+    import numpy as np
+
+    import analysis
+    from analysis.trends import fit_all
+
+    ds = analysis.load()
+    fits = fit_all(ds, kind="rw_drift").set_index(["indicator_id", "geography"])
+    checked = 0
+    for key, years, values, log in H._series(ds):
+        if key in fits.index:
+            one = H.fit_one(years, values, log, "rw_drift")
+            assert np.isclose(one["slope"], fits.loc[key, "slope"]) and np.isclose(one["resid_sd"], fits.loc[key, "resid_sd"])
+            checked += 1
+    assert checked > 20
