@@ -214,7 +214,7 @@ def sentence(result: Hindcast, others=()) -> str:
     """The hindcast's finding in one sentence (and how the other models did)."""
     text = (
         f"Fitted on the figures up to each year and checked against every later figure, the "
-        f"{KIND_LABELS.get(result.kind, result.kind)} projections ({result.n_series} series, {result.n_forecasts} forecasts) "
+        f"{KIND_LABELS.get(result.kind, result.kind)} projections this report uses ({result.n_series} series, {result.n_forecasts} forecasts) "
         f"put {result.coverage:.0%} of the later figures inside their {1 - result.alpha:.0%} prediction interval; "
         f"the Brier score of the probability of meeting a target is {result.brier:.3f} over "
         f"{len(result.probabilities)} forecasts of pledges whose target year has a figure (0 is perfect, "
