@@ -407,5 +407,11 @@ def summary(dataset: Dataset) -> pd.DataFrame:
     return table
 
 
-# coverage, year_ranges and HEADLINE live in analysis.coverage; re-exported here for old imports
-from .coverage import HEADLINE, coverage, year_ranges  # noqa: E402,F401
+def __getattr__(name: str):
+    """``coverage``, ``year_ranges`` and ``HEADLINE`` live in :mod:`analysis.coverage`; the old
+    imports (``from analysis.data import coverage``) keep working."""
+    if name in ("HEADLINE", "coverage", "year_ranges"):
+        import importlib
+
+        return getattr(importlib.import_module(".coverage", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
