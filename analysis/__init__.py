@@ -12,6 +12,12 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str):
     # imported on first use, so that the command line starts fast when there is nothing to do
+    if name in ("HEADLINE", "coverage"):
+        # the module analysis.coverage is callable: analysis.coverage(dataset, ...) runs the function
+        import importlib
+
+        module = importlib.import_module(".coverage", __name__)
+        return module if name == "coverage" else module.HEADLINE
     if name in __all__:
         from . import data
 

@@ -13,7 +13,8 @@ import pandas as pd
 from .data import Dataset
 from .progress import STATUS_ORDER, STATUSES
 
-_COMPARATOR_WORDS = {">=": "at least", "<=": "at most", "=": "", "~": "about"}
+_COMPARATOR_WORDS = {">=": "at least", "<=": "at most", "=": "", "~": "about", "increase": "keep increasing",
+                     "decrease": "keep decreasing"}
 
 
 def fmt(value: float, unit: str = "") -> str:
@@ -36,6 +37,8 @@ def fmt(value: float, unit: str = "") -> str:
 
 def target_text(row) -> str:
     words = _COMPARATOR_WORDS.get(row["comparator"], "")
+    if pd.isna(row["target_value"]):  # a direction-only pledge
+        return f"{words} (no number) to {int(row['target_year'])}"
     return f"{words} {fmt(row['target_value'], row['unit'])}".strip() + f" by {int(row['target_year'])}"
 
 
@@ -68,6 +71,9 @@ def pledge_sentence(row) -> str:
         return f"{name}: target {target}; no achieved figure yet, so its status is {status}."
     latest = f"{fmt(row['latest_value'], row['unit'])} in {int(row['latest_year'])}"
     text = f"{name}: {latest}, against a target of {target}. Status: **{status}**"
+    note = row.get("basis_note")
+    if isinstance(note, str) and note:
+        text += f" ({escape(note)})"
     if status in ("met", "missed"):
         return text + "."
     if pd.notna(row.get("ratio")) and row["rate_rule"] in ("cagr", "absolute"):
@@ -209,12 +215,21 @@ def caveats(rows: pd.DataFrame) -> str:
         f"{missing} of {len(rows)} pledges here have no achieved figure or only one point in time; "
         "their status is insufficient data, not failure.",
         "Statuses compare the observed annual rate since the base year with the rate needed to reach the "
-        "target on time (Eurostat method); a short or noisy series can move a status by one step.",
+        f"target on time ({_method_words(rows)}); a short or noisy series can move a status by one step.",
         "Figures from government work reports for the year just ended are preliminary; the dataset keeps "
         "later official figures and revisions beside them and uses a revised figure before a final one, "
         "a final one before an estimate.",
         "The source documents are English translations; each pledge carries the verbatim quote it was read from.",
     ])
+
+
+def _method_words(rows: pd.DataFrame) -> str:
+    """Which progress method the rows use, in words (every report states it)."""
+    method = str(rows["method"].iloc[0]) if "method" in rows and len(rows) else "refined"
+    if method == "eurostat":
+        return "method: eurostat, the published Eurostat / Open SDG method to the letter"
+    return ("method: refined, the Eurostat / Open SDG method with the departures listed in the README; "
+            "progress_table(method='eurostat') gives the published one")
 
 
 def escape(text: str) -> str:

@@ -1,33 +1,46 @@
 """Gap to target: where each pledge stands, and whether the pace is enough.
 
-The method follows Eurostat's SDG progress assessment (as adopted by Statistics Canada and Open
-SDG): compare the *observed* annual rate of change since the base year with the *required* rate that
-would reach the target on time, and classify their ratio ``R = observed / required``.
+Two methods, chosen with ``progress_table(..., method=...)``; every row names its method.
 
-Rules (all parameters of :func:`progress_table`, defaults in :data:`DEFAULTS`):
+**eurostat** (:mod:`analysis.eurostat`): the published method to the letter, as Open SDG's
+``ProgressMeasure`` (sdg-build) computes it after Statistics Canada and Eurostat: compound annual
+growth for every measure, ``R = s_base * s * CAGR_observed / |CAGR_required|`` against 0.95 / 0.6 /
+0, base year 2015 (or the stated baseline year; the first later year with a figure when absent), the
+latest figure as the current value, zeros replaced by 0.001, values of both signs not assessed,
+``achieved`` as soon as the current value meets the target, and for pledges without a number the
+growth in the desired direction against 1.5 % / 0.5 % / 0, scaled near a natural limit.
 
-* **Base**: the pledge's own baseline when the document states one, else the earliest achieved
-  observation. **Latest**: the most recent achieved observation in or before ``as_of``.
-* **Rate rule by measure** (``indicators.measure``): ``level`` indicators (money, counts,
-  concentrations) use compound annual growth, ``(latest / base) ** (1 / years) - 1``; ``share`` and
-  ``ratio`` indicators use the absolute annual change, ``(latest - base) / years``. Where compound
-  growth is undefined (a zero, or values of different signs) the absolute rule is used and the row
-  says so. ``growth`` and ``flow`` indicators (a growth rate, the new jobs of a year) are targets *for*
-  a pace, so the latest value is judged directly against the target: ``R = 1 + s (latest - target) /
-  |target|``.
-* **Desired direction** ``s``: +1 for ``>=`` pledges, -1 for ``<=``; for ``=`` and ``~`` the
-  indicator's direction (a neutral indicator: the direction from base to target).
-* **Natural bounds**: a target at an indicator's bound (100 % coverage) is approached
-  asymptotically, so the rates aim at an *effective target* short of the bound by
-  ``bound_tolerance`` of the base-to-bound distance, and a latest value that reaches the effective
-  target counts as achieved.
-* **Status**: ``achieved`` (the latest value meets the target), ``on_track`` (R >= 0.95),
-  ``acceleration_needed`` (0.6 <= R < 0.95), ``limited`` (0 <= R < 0.6), ``deterioration`` (R < 0,
-  or any move away from a target not met), ``insufficient_data`` (no latest value, or base and latest
-  are the same point); once ``as_of`` reaches the target year and a figure for that year exists,
-  ``met`` or ``missed``.
+**refined** (default): the same ratio and thresholds, with these departures (each a parameter of
+:class:`Rules` or :class:`Thresholds`, each rule a function of :mod:`analysis.progress_rules`):
 
-Every row carries the components, so each status can be audited by hand.
+* **Base** (``Rules.base="pledge"``): the stated baseline, else the figure for the year before the
+  pledge's document (a plan published early in 2021 counts from 2020), else for the document's
+  year, else the first figure after it; a figure older than the year before the document is never
+  the base. ``base_rule`` says which rule gave it. ``Rules.base="earliest"``: the earliest figure.
+* **Latest**: the most recent exact or approximate figure no later than the target year (a later
+  year's figure says nothing of the target year) and not older than the base; for growth rates and
+  annual flows, a figure for a year the pledge covers. **Recency rule**: a latest figure more than
+  ``Rules.max_age`` (3) years older than the assessment year gives ``insufficient_data``.
+* **Rate rule by measure**: levels compound growth; shares and ratios the absolute annual change
+  (compound growth where undefined on the literal target falls back to it, and the row says so);
+  growth rates and annual flows are targets *for* a pace, judged directly:
+  ``R = 1 + s (latest - target) / |target|``.
+* **Ratio sign**: ``R = d |observed| / |required|`` with ``d`` the direction of progress, so a
+  negative R always means moving away from the target (a target met at baseline and then lost).
+* **Literal targets**: ``achieved`` and ``met`` only when the figure meets the literal target. A
+  figure short of it by at most a tolerance (``~`` pledges: ``Rules.about_tolerance`` of the
+  target; targets at a natural bound such as 100 %: ``Rules.bound_tolerance`` of the base-to-bound
+  distance) is ``within_tolerance``, a label of its own.
+* **Deadline**: once ``as_of`` reaches the target year, ``met``/``missed`` on the figure for the
+  target year itself.
+* **Bounds** (observations ``>=``/``<=``, "more than 70,000"): never a level for rates; they
+  decide a pledge only where every value they allow lies on one side of the target; rows show the
+  latest one (``bound_value``, ``bound_comparator``, ``bound_year``).
+* **Direction-only pledges** (comparator ``increase``/``decrease``, no number): the growth in the
+  pledged direction against the methodology's thresholds without a target.
+
+A verdict resting on an approximate (``~``) or preliminary figure, or on a bound, says so
+(``latest_approximate``, ``latest_preliminary``, ``basis_note``). Every row carries its components.
 """
 
 from __future__ import annotations
@@ -37,11 +50,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import progress_rules as R
 from .data import ACHIEVED_STATUSES, Dataset
 
 STATUSES = (
     "met",
     "achieved",
+    "within_tolerance",
     "on_track",
     "acceleration_needed",
     "limited",
@@ -57,6 +72,7 @@ STATUS_ORDER = {s: i for i, s in enumerate(STATUSES)}
 STATUS_COLORS = {
     "met": "#009E73",
     "achieved": "#009E73",
+    "within_tolerance": "#7FCDBB",
     "on_track": "#56B4E9",
     "acceleration_needed": "#E69F00",
     "limited": "#D55E00",
@@ -66,20 +82,38 @@ STATUS_COLORS = {
 }
 STATUS_LABELS = {s: s.replace("_", " ") for s in STATUSES}
 
+#: The methods :func:`progress_table` offers; the first is the default.
+METHODS = ("refined", "eurostat")
+
+COLUMNS = [
+    "pledge_id", "indicator_id", "name", "theme", "geography", "source_id", "unit", "measure",
+    "comparator", "sign", "target_value", "effective_target", "target_year", "doc_year", "base_year",
+    "base_value", "base_from", "base_rule", "latest_year", "latest_value", "n_obs", "gap", "gap_relative",
+    "distance_covered", "rate_rule", "observed_rate", "required_rate", "ratio", "status", "reason",
+    "tolerance", "target_year_value", "bound_value", "bound_comparator", "bound_year",
+    "latest_approximate", "latest_preliminary", "basis_note", "peer_status", "score", "method", "as_of",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Named thresholds on R = observed rate / required rate."""
+    """Named thresholds: on R = observed rate / required rate, and (``no_target_*``) on the annual
+    growth in the pledged direction of a pledge without a number (the methodology's 1.5 % / 0.5 % / 0)."""
 
     on_track: float = 0.95
     acceleration_needed: float = 0.6
     limited: float = 0.0
+    no_target_high: float = 0.015
+    no_target_med: float = 0.005
+    no_target_low: float = 0.0
 
 
 @dataclass(frozen=True)
 class Rules:
-    """Which rate rule each measure uses: ``cagr``, ``absolute`` or ``direct``."""
+    """The refined method's rules: rate rule by measure (``cagr``, ``absolute`` or ``direct``),
+    tolerances for the ``within_tolerance`` label, base rule (``pledge`` or ``earliest``), recency
+    (``max_age`` years), the exponent of the near-limit scaling, and the base year of the eurostat
+    method when a pledge states none."""
 
     by_measure: dict = field(
         default_factory=lambda: {
@@ -92,20 +126,27 @@ class Rules:
     )
     about_tolerance: float = 0.02
     bound_tolerance: float = 0.02
+    base: str = "pledge"
+    max_age: int = 3
+    limit_exponent: float = 4.44
+    eurostat_base_year: int = 2015
 
 
 DEFAULTS = {"thresholds": Thresholds(), "rules": Rules()}
 
 
 def achieved_observations(dataset: Dataset, as_of: int | None = None) -> pd.DataFrame:
-    """Achieved (reported or preliminary) current observations up to ``as_of``."""
+    """Achieved (revised, reported or preliminary) current observations up to ``as_of``, with their
+    comparator (``=``, ``~``, ``>=``, ``<=``) and status."""
     obs = dataset.observations
     obs = obs[obs["status"].isin(ACHIEVED_STATUSES)]
     if "current" in obs:
         obs = obs[obs["current"]]
     if as_of is not None:
         obs = obs[obs["year"] <= as_of]
-    return obs[["indicator_id", "geography", "year", "value", "source_id"]]
+    if "comparator" not in obs:
+        obs = obs.assign(comparator="=")
+    return obs[["indicator_id", "geography", "year", "value", "source_id", "comparator", "status"]]
 
 
 def default_as_of(dataset: Dataset) -> int:
@@ -113,11 +154,35 @@ def default_as_of(dataset: Dataset) -> int:
     return int(achieved_observations(dataset)["year"].max())
 
 
+def pledge_frame(dataset: Dataset) -> pd.DataFrame:
+    """Pledges (index ``pledge_id``) with their indicator's name, theme, measure, direction and
+    bounds, and ``doc_year``: the year their document was published (NaN if undated)."""
+    ind = dataset.indicators.set_index("indicator_id")
+    p = dataset.pledges.copy()
+    for col in ("name", "theme", "measure", "direction", "lower_bound", "upper_bound"):
+        p[col] = p["indicator_id"].map(ind[col])
+    published = pd.to_datetime(dataset.sources.set_index("source_id")["published"], errors="coerce")
+    p["doc_year"] = p["source_id"].map(published.dt.year).astype(float)
+    p["target_value"] = p["target_value"].astype(float)
+    return p.set_index("pledge_id")
+
+
+def pledge_figures(p: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    """One row per pledge and achieved figure of its indicator and place (see :mod:`progress_rules`)."""
+    keys = p.reset_index()[["pledge_id", "indicator_id", "geography", "target_year", "doc_year", "baseline_year"]]
+    obs = obs.rename(columns={"comparator": "obs_comparator", "status": "obs_status", "source_id": "obs_source"})
+    pairs = keys.merge(obs, on=["indicator_id", "geography"], how="inner")
+    for col in ("year", "target_year", "baseline_year"):
+        pairs[col] = pairs[col].astype(float)
+    return pairs
+
+
 def progress_table(
     dataset: Dataset,
     as_of: int | None = None,
     thresholds: Thresholds | None = None,
     rules: Rules | None = None,
+    method: str = "refined",
 ) -> pd.DataFrame:
     """One row per pledge: base, latest, target, gap, rates, ratio and status.
 
@@ -130,171 +195,201 @@ def progress_table(
         year with any achieved figure).
     thresholds : Thresholds, optional
     rules : Rules, optional
+    method : {"refined", "eurostat"}, default "refined"
+        ``refined``: the project's method (module docstring). ``eurostat``: the published method to
+        the letter, as Open SDG's ``ProgressMeasure`` computes it (:mod:`analysis.eurostat`).
 
     Returns
     -------
     DataFrame
-        Columns: pledge_id, indicator_id, name, theme, geography, source_id, unit, measure,
-        comparator, sign, target_value, effective_target, target_year, base_year, base_value,
-        base_from, latest_year, latest_value, n_obs, gap, gap_relative, distance_covered,
-        rate_rule, observed_rate, required_rate, ratio, status, reason, as_of.
+        Columns :data:`COLUMNS`; ``attrs["method"]`` names the method.
     """
+    if method not in METHODS:
+        raise ValueError(f"method {method!r}: expected one of {', '.join(METHODS)}")
     thresholds = thresholds or Thresholds()
     rules = rules or Rules()
-    if as_of is None:
-        as_of = default_as_of(dataset)
-    as_of = int(as_of)
+    as_of = int(default_as_of(dataset) if as_of is None else as_of)
+    p = pledge_frame(dataset)
+    pairs = pledge_figures(p, achieved_observations(dataset, as_of))
+    if method == "eurostat":
+        from .eurostat import assess
 
-    ind = dataset.indicators.set_index("indicator_id")
-    p = dataset.pledges.copy()
-    for col in ("name", "theme", "measure", "direction", "lower_bound", "upper_bound"):
-        p[col] = p["indicator_id"].map(ind[col])
-
-    obs = achieved_observations(dataset, as_of)
-    pairs = p[["pledge_id", "indicator_id", "geography", "target_year"]].merge(
-        obs, on=["indicator_id", "geography"], how="inner"
-    )
-    pairs = pairs.sort_values(["pledge_id", "year"], kind="stable")
-    grouped = pairs.groupby("pledge_id", sort=False)
-    first = grouped.head(1).set_index("pledge_id")
-    last = grouped.tail(1).set_index("pledge_id")
-    at_target = pairs[pairs["year"] == pairs["target_year"]].groupby("pledge_id", sort=False).head(1)
-    at_target = at_target.set_index("pledge_id")
-
-    p = p.set_index("pledge_id")
-    p["n_obs"] = grouped.size().reindex(p.index).fillna(0).astype(int)
-    p["latest_year"] = last["year"].reindex(p.index).astype("Int64")
-    p["latest_value"] = last["value"].reindex(p.index)
-    from_pledge = p["baseline_year"].notna() & p["baseline_value"].notna()
-    p["base_from"] = np.where(from_pledge, "pledge", np.where(first["year"].reindex(p.index).notna(), "observation", ""))
-    p["base_year"] = p["baseline_year"].where(from_pledge, first["year"].reindex(p.index)).astype("Int64")
-    p["base_value"] = p["baseline_value"].where(from_pledge, first["value"].reindex(p.index))
-    p["target_year_value"] = at_target["value"].reindex(p.index)
-
-    base = p["base_value"].to_numpy(float)
-    latest = p["latest_value"].to_numpy(float)
-    target = p["target_value"].to_numpy(float)
-    by = p["base_year"].to_numpy(float, na_value=np.nan)
-    ly = p["latest_year"].to_numpy(float, na_value=np.nan)
-    ty = p["target_year"].to_numpy(float)
-
-    # desired direction s
-    ind_sign = p["direction"].map({"higher_is_better": 1.0, "lower_is_better": -1.0}).fillna(0.0).to_numpy()
-    toward = np.sign(np.nan_to_num(target - base))
-    toward = np.where(toward == 0, 1.0, toward)
-    comp = p["comparator"].to_numpy()
-    sign = np.select([comp == ">=", comp == "<="], [1.0, -1.0], default=np.where(ind_sign != 0, ind_sign, toward))
-
-    # effective target near a natural bound
-    bound = np.where(sign > 0, p["upper_bound"].to_numpy(float), p["lower_bound"].to_numpy(float))
-    at_bound = np.isfinite(bound) & np.isclose(target, bound)
-    reference = np.where(np.isfinite(base), base, latest)
-    effective = np.where(at_bound, bound - sign * rules.bound_tolerance * np.abs(bound - reference), target)
-    effective = np.where(np.isfinite(effective), effective, target)
-
-    tol = np.where(comp == "~", rules.about_tolerance * np.abs(target), 0.0)
-
-    def meets(value):
-        with np.errstate(invalid="ignore"):
-            return sign * (value - effective) >= -tol - 1e-9 * np.maximum(1.0, np.abs(target))
-
-    latest_meets = meets(latest) & np.isfinite(latest)
-    target_meets = meets(p["target_year_value"].to_numpy(float))
-
-    # rates
-    measure_rule = p["measure"].map(rules.by_measure).fillna("absolute").to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        span_obs = ly - by
-        span_req = ty - by
-        cagr_ok = (base != 0) & (latest / base > 0) & (effective / base > 0)
-        rule = np.where((measure_rule == "cagr") & ~cagr_ok, "absolute", measure_rule)
-        obs_abs = (latest - base) / span_obs
-        req_abs = (effective - base) / span_req
-        obs_cagr = np.power(latest / base, 1.0 / span_obs) - 1.0
-        req_cagr = np.power(effective / base, 1.0 / span_req) - 1.0
-        observed = np.select([rule == "cagr", rule == "direct"], [obs_cagr, latest], default=obs_abs)
-        required = np.select([rule == "cagr", rule == "direct"], [req_cagr, target], default=req_abs)
-        ratio_trend = observed / required
-        ratio_direct = 1.0 + sign * (latest - target) / np.abs(target)
-        ratio = np.where(rule == "direct", ratio_direct, ratio_trend)
-        ratio = np.where(np.isfinite(ratio), ratio, np.nan)
-        gap = target - latest
-        gap_relative = gap / (target - base)
-        covered = (latest - base) / (target - base)
-        moving_away = sign * (latest - base) < 0
-        # judged on the values, not the rate: with negative values a compound rate's sign is reversed
-        wrong_required = (rule != "direct") & ~(sign * (effective - base) > 0)
-
-    has_latest = np.isfinite(latest)
-    has_base = np.isfinite(base)
-    single = has_latest & has_base & (ly <= by)
-    target_due = ty <= as_of
-    has_target_figure = np.isfinite(p["target_year_value"].to_numpy(float))
-
-    conditions = [
-        target_due & has_target_figure & target_meets,
-        target_due & has_target_figure & ~target_meets,
-        ~has_latest,
-        latest_meets,
-        ~has_base | single,
-        moving_away,
-        wrong_required | ~np.isfinite(ratio),
-        ratio >= thresholds.on_track,
-        ratio >= thresholds.acceleration_needed,
-        ratio >= thresholds.limited,
-    ]
-    choices = [
-        "met",
-        "missed",
-        "insufficient_data",
-        "achieved",
-        "insufficient_data",
-        "deterioration",
-        "limited",
-        "on_track",
-        "acceleration_needed",
-        "limited",
-    ]
-    status = np.select(conditions, choices, default="deterioration")
-    reasons = [
-        "figure for the target year meets the target",
-        "figure for the target year falls short of the target",
-        "no achieved figure up to as_of",
-        "latest figure already meets the target",
-        "only one point in time (base = latest)",
-        "latest figure moved away from the target",
-        "no meaningful ratio (required change is zero or points the wrong way)",
-        f"R >= {thresholds.on_track}",
-        f"{thresholds.acceleration_needed} <= R < {thresholds.on_track}",
-        f"{thresholds.limited} <= R < {thresholds.acceleration_needed}",
-    ]
-    reason = np.select(conditions, reasons, default=f"R < {thresholds.limited}")
-    # a target year passed without a figure for it: say so, judge the pace all the same
-    overdue = target_due & ~has_target_figure & has_latest
-    reason = np.where(overdue, np.char.add(reason.astype(str), "; no figure for the target year yet"), reason)
-
-    out = p.reset_index()
-    out["sign"] = sign
-    out["effective_target"] = effective
-    out["gap"] = gap
-    out["gap_relative"] = gap_relative
-    out["distance_covered"] = covered
-    out["rate_rule"] = np.where(has_latest & has_base, rule, "")
-    out["observed_rate"] = np.where(single, np.nan, observed)
-    out["required_rate"] = required
-    out["ratio"] = np.where(single, np.nan, ratio)
-    out["status"] = pd.Categorical(status, categories=STATUSES)
-    out["reason"] = reason
+        out = assess(p, pairs, thresholds, rules)
+    else:
+        out = _refined(p, pairs, as_of, thresholds, rules)
+    out["n_obs"] = pairs.groupby("pledge_id").size().reindex(out.index).fillna(0).astype(int)
     out["as_of"] = as_of
-    columns = [
-        "pledge_id", "indicator_id", "name", "theme", "geography", "source_id", "unit", "measure",
-        "comparator", "sign", "target_value", "effective_target", "target_year", "base_year",
-        "base_value", "base_from", "latest_year", "latest_value", "n_obs", "gap", "gap_relative",
-        "distance_covered", "rate_rule", "observed_rate", "required_rate", "ratio", "status",
-        "reason", "as_of",
-    ]  # fmt: skip
-    return out[columns]
+    out["method"] = method
+    out = out.reset_index()
+    for col in ("base_year", "latest_year", "bound_year"):
+        out[col] = pd.array(out[col].to_numpy(float, na_value=np.nan)).astype("Int64")
+    out["status"] = pd.Categorical(out["status"], categories=STATUSES)
+    table = out[COLUMNS]
+    table.attrs["method"] = method
+    return table
 
+
+def _refined(p: pd.DataFrame, pairs: pd.DataFrame, as_of: int, thresholds: Thresholds, rules: Rules) -> pd.DataFrame:
+    """The refined method: each rule of :mod:`progress_rules` in turn, then :func:`classify`."""
+    base = R.base_figure(p, pairs, rules.base)
+    p = p.join(base)
+    sign = R.desired_sign(p)
+    measure_rule = p["measure"].map(rules.by_measure).fillna("absolute").to_numpy()
+    direction_only = p["comparator"].isin(list(R.DIRECTION_COMPARATORS)).to_numpy()
+    direct = (measure_rule == "direct") & ~direction_only
+    p = p.join(R.latest_figure(p, pairs, p["base_year"].to_numpy(float), direct))
+    p = p.join(R.target_year_figure(p, pairs)).join(R.bound_figure(p, pairs))
+
+    b, lv, t = (p[c].to_numpy(float) for c in ("base_value", "latest_value", "target_value"))
+    by, ly, ty = (p[c].to_numpy(float) for c in ("base_year", "latest_year", "target_year"))
+    rule = np.where(direction_only, "cagr", R.rate_rule(p["measure"].to_numpy(), b, lv, t, rules.by_measure))
+    observed, required = R.rates(rule, b, lv, t, by, ly, ty)
+    ratio = R.signed_ratio(rule, observed, required, b, lv, t, sign)
+    tol, _ = R.tolerance(p, sign, np.where(np.isfinite(b), b, lv), rules.about_tolerance, rules.bound_tolerance)
+    limit = np.where(sign > 0, p["upper_bound"].to_numpy(float), p["lower_bound"].to_numpy(float))
+    coeff = R.limit_coefficient(b, limit, rules.limit_exponent)
+    growth = R.direction_growth(b, lv, by, ly, sign)
+    observed = np.where(direction_only, growth, observed)
+    required = np.where(direction_only, thresholds.no_target_high * coeff, required)
+    ratio = np.where(direction_only, np.nan, ratio)
+
+    facts = {
+        "sign": sign, "base": b, "latest": lv, "target": t, "base_year": by, "latest_year": ly,
+        "target_year": ty, "as_of": as_of, "ratio": ratio, "tol": tol, "growth": growth, "coeff": coeff,
+        "direction_only": direction_only, "direct": direct,
+        "target_year_value": p["target_year_value"].to_numpy(float),
+        "bound_value": p["bound_value"].to_numpy(float), "bound_year": p["bound_year"].to_numpy(float),
+        "bound_comparator": p["bound_comparator"].astype(object).where(p["bound_comparator"].notna(), "").to_numpy(str),
+        "last_known": R.last_known_year(p, pairs), "doc_year": p["doc_year"].to_numpy(float),
+    }  # fmt: skip
+    status, reason, decided_by = classify(facts, thresholds, rules)
+
+    single = np.isfinite(lv) & np.isfinite(b) & (ly <= by)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p["gap"] = t - lv
+        p["gap_relative"] = (t - lv) / (t - b)
+        p["distance_covered"] = (lv - b) / (t - b)
+    p["sign"] = sign
+    p["effective_target"] = t
+    p["tolerance"] = tol
+    p["rate_rule"] = np.where(np.isfinite(lv) & np.isfinite(b), np.where(direction_only, "cagr (no target)", rule), "")
+    p["observed_rate"] = np.where(single, np.nan, observed)
+    p["required_rate"] = required
+    p["ratio"] = np.where(single, np.nan, ratio)
+    p["status"] = status
+    p["reason"] = reason
+    p["peer_status"] = ""
+    p["score"] = np.nan
+    _decisive_figure(p, decided_by)
+    return p
+
+
+def classify(f: dict, thresholds: Thresholds, rules: Rules):
+    """Status and reason of every pledge from the facts the rules computed (first rule that applies wins).
+
+    Returns
+    -------
+    tuple of arrays
+        status, reason, and which figure decided (``target_year``, ``bound``, ``latest`` or ``""``).
+    """
+    s, b, lv, t, ty = f["sign"], f["base"], f["latest"], f["target"], f["target_year"]
+    tyv, tol, only = f["target_year_value"], f["tol"], f["direction_only"]
+    due = ty <= f["as_of"]
+    has_ty = np.isfinite(tyv)
+    has_latest, has_base = np.isfinite(lv), np.isfinite(b)
+    single = has_latest & has_base & (f["latest_year"] <= f["base_year"])
+    met_b, unmet_b = R.bound_settles(f["bound_value"], f["bound_comparator"], t, s)
+    bound_at_ty = f["bound_year"] == ty
+    newer_bound = np.isfinite(f["bound_year"]) & ~(f["bound_year"] <= np.nan_to_num(f["latest_year"], nan=-np.inf))
+    stale = R.stale(f["latest_year"], f["as_of"], ty, rules.max_age)
+    with np.errstate(invalid="ignore"):
+        held = s * (tyv - b) > 0
+        moving_away = s * (lv - b) < 0
+    g, c = f["growth"], f["coeff"]
+    high, med, low = (thresholds.no_target_high * c, thresholds.no_target_med * c, thresholds.no_target_low * c)
+    ratio = f["ratio"]
+    tol_text = np.array([f"{x:.3g}" for x in tol])
+    last = f["last_known"]
+    rules_list = [
+        # (condition, status, reason, decided by)
+        (only & due & has_ty & has_base & held, "met", "the figure for the target year moved in the pledged direction", "target_year"),
+        (only & due & has_ty & has_base & ~held, "missed", "the figure for the target year did not move in the pledged direction", "target_year"),
+        (~only & due & has_ty & R.meets(tyv, t, s), "met", "figure for the target year meets the target", "target_year"),
+        (~only & due & has_ty & R.within(tyv, t, s, tol), "within_tolerance",
+         np.char.add(np.char.add("figure for the target year is short of the target, within ", tol_text), " of it"), "target_year"),
+        (~only & due & has_ty, "missed", "figure for the target year falls short of the target", "target_year"),
+        (~only & due & bound_at_ty & met_b, "met", "a bound for the target year settles it: met", "bound"),
+        (~only & due & bound_at_ty & unmet_b, "missed", "a bound for the target year settles it: not met", "bound"),
+        (~has_latest & ~only & newer_bound & met_b, "achieved", "a bound published since the pledge meets the target", "bound"),
+        (~has_latest & np.isfinite(last), "insufficient_data", _no_latest_reasons(last, ty, f["direct"]), ""),
+        (~has_latest, "insufficient_data", "no achieved figure up to as_of", ""),
+        (stale, "insufficient_data",
+         f"recency rule: the latest figure is more than {rules.max_age} years older than the assessment year", ""),
+        (~only & R.meets(lv, t, s), "achieved", "latest figure already meets the target", "latest"),
+        (~only & newer_bound & met_b, "achieved", "a bound more recent than the latest figure meets the target", "bound"),
+        (~only & R.within(lv, t, s, tol), "within_tolerance",
+         np.char.add(np.char.add("latest figure is short of the target, within ", tol_text), " of it"), "latest"),
+        (~has_base | single, "insufficient_data", "only one point in time (base = latest)", ""),
+        (only & ~np.isfinite(g), "insufficient_data", "compound growth undefined (a zero or a change of sign)", ""),
+        (only & (g >= high), "on_track", "no numeric target: annual growth in the pledged direction at or above the 1.5 % threshold (scaled near a limit)", "latest"),
+        (only & (g >= med), "acceleration_needed", "no numeric target: annual growth in the pledged direction between the 0.5 % and 1.5 % thresholds", "latest"),
+        (only & (g >= low), "limited", "no numeric target: annual growth in the pledged direction below the 0.5 % threshold", "latest"),
+        (only, "deterioration", "no numeric target: moved against the pledged direction", "latest"),
+        (moving_away, "deterioration", "latest figure moved away from the target", "latest"),
+        (~np.isfinite(ratio), "insufficient_data", "no meaningful ratio (the required change is zero)", ""),
+        (ratio >= thresholds.on_track, "on_track", f"R >= {thresholds.on_track}", "latest"),
+        (ratio >= thresholds.acceleration_needed, "acceleration_needed",
+         f"{thresholds.acceleration_needed} <= R < {thresholds.on_track}", "latest"),
+        (ratio >= thresholds.limited, "limited", f"{thresholds.limited} <= R < {thresholds.acceleration_needed}", "latest"),
+    ]  # fmt: skip
+    conditions = [np.asarray(r[0], bool) for r in rules_list]
+    status = np.select(conditions, [r[1] for r in rules_list], default="deterioration")
+    reason = np.select(conditions, [np.broadcast_to(np.asarray(r[2], dtype=object), len(t)) for r in rules_list],
+                       default=f"R < {thresholds.limited}")
+    decided = np.select(conditions, [r[3] for r in rules_list], default="latest")
+    overdue = due & ~has_ty & ~np.isin(status, ["met", "missed"])
+    reason = np.where(overdue, [f"{r}; no figure for the target year yet" for r in reason], reason)
+    return status.astype(object), reason.astype(str), decided
+
+
+def _no_latest_reasons(last, target_year, direct) -> np.ndarray:
+    """Why a pledge with figures has none that may judge it."""
+    out = []
+    for year, ty, is_direct in zip(last, target_year, direct):
+        if not np.isfinite(year):
+            out.append("")
+        elif year > ty:
+            out.append(f"only figures after the target year (last: {int(year)}), which say nothing of it")
+        elif is_direct:
+            out.append(f"no figure for a year the pledge covers (last figure: {int(year)})")
+        else:
+            out.append(f"recency rule: no figure since the year before the pledge (last figure: {int(year)})")
+    return np.array(out, dtype=object)
+
+
+def _decisive_figure(p: pd.DataFrame, decided_by: np.ndarray) -> None:
+    """Flags and note on the figure a verdict rests on (approximate, preliminary, a bound)."""
+    from .narrative import fmt
+
+    at_ty = decided_by == "target_year"
+
+    def text(col):
+        return p[col].astype(object).where(p[col].notna(), "").astype(str).to_numpy()
+
+    comp = np.where(at_ty, text("target_year_comparator"), text("latest_comparator"))
+    stat = np.where(at_ty, text("target_year_status"), text("latest_status"))
+    value = np.where(at_ty, p["target_year_value"], p["latest_value"]).astype(float)
+    year = np.where(at_ty, p["target_year"].astype(float), p["latest_year"].astype(float))
+    rests = decided_by != ""
+    p["latest_approximate"] = rests & (comp == "~") & (decided_by != "bound")
+    p["latest_preliminary"] = rests & np.where(decided_by == "bound", text("bound_status") == "preliminary", stat == "preliminary")
+    p["basis_note"] = R.basis_note(
+        np.where(rests, comp, ""), np.where(rests, stat, ""), value, year,
+        text("bound_comparator"), p["bound_value"].to_numpy(float), p["bound_year"].to_numpy(float),
+        decided_by == "bound", lambda v: fmt(v, ""),
+    )  # fmt: skip
+    p["base_from"] = np.where(p["base_rule"] == R.BASE_RULES["stated"], "pledge",
+                              np.where(p["base_rule"] != "", "observation", ""))
 
 def status_counts(table: pd.DataFrame, by: str = "theme", totals: bool = True) -> pd.DataFrame:
     """Pledges per ``by`` value and status (a scorecard): the statuses that occur, in their order,

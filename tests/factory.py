@@ -24,10 +24,12 @@ def indicator(indicator_id, unit="yuan", measure="level", direction="higher_is_b
 
 def pledge(pledge_id, indicator_id, target_year, comparator, target_value, geography="Zhejiang",
            baseline_year=None, baseline_value=None, source_id="plan", unit="yuan"):
+    number = target_value is not None
     return dict(pledge_id=pledge_id, indicator_id=indicator_id, geography=geography, source_id=source_id,
-                target_year=target_year, comparator=comparator, target_value=float(target_value), unit=unit,
-                baseline_year=baseline_year, baseline_value=baseline_value, quoted_value=str(target_value),
-                scale=1.0, quote=f"target {target_value}", note="")
+                target_year=target_year, comparator=comparator, target_value=float(target_value) if number else None,
+                unit=unit,
+                baseline_year=baseline_year, baseline_value=baseline_value,
+                quoted_value=str(target_value) if number else None, scale=1.0, quote=f"target {target_value}", note="")
 
 
 def series(indicator_id, values: dict, geography="Zhejiang", source_id="stats", status="reported", unit="yuan",
@@ -38,16 +40,20 @@ def series(indicator_id, values: dict, geography="Zhejiang", source_id="stats", 
                  current=True) for y, v in values.items()]
 
 
-def make_dataset(indicators, pledges, observations, sources=None) -> Dataset:
+def make_dataset(indicators, pledges, observations, sources=None, published=None) -> Dataset:
+    """A Dataset from rows; sources ``plan``, ``stats`` and ``later`` are published on 1 January
+    2020, 2021 and 2022 unless ``published`` maps a source id to another year."""
+    years = {"plan": 2020, "stats": 2021, "later": 2022, **(published or {})}
     sources = sources or [
-        dict(source_id=s, title=s, title_en=s, issuer="test", published=pd.Timestamp(f"{2020 + i}-01-01"),
+        dict(source_id=s, title=s, title_en=s, issuer="test", published=pd.Timestamp(f"{y}-01-01"),
              document=None, url=None, sha256=None, note=None)
-        for i, s in enumerate(["plan", "stats", "later"])
+        for s, y in years.items()
     ]
     pl = pd.DataFrame(pledges)
     for col in ("baseline_year", "target_year"):
         pl[col] = pl[col].astype("Int64")
     pl["baseline_value"] = pl["baseline_value"].astype(float)
+    pl["target_value"] = pl["target_value"].astype(float)
     ob = pd.DataFrame(observations) if observations else pd.DataFrame(
         columns=["indicator_id", "geography", "year", "value", "comparator", "unit", "source_id", "status", "quoted_value",
                  "scale", "quote", "note", "current"])

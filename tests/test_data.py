@@ -51,6 +51,7 @@ def test_every_row_uses_its_indicators_unit(dataset):
 
 def test_quoted_value_times_scale_is_the_value(dataset):
     for table, column in ((dataset.pledges, "target_value"), (dataset.observations, "value")):
+        table = table.dropna(subset=["quoted_value"])  # direction-only pledges have no number
         quoted = quoted_number(table["quoted_value"]) * table["scale"]
         assert ((quoted - table[column]).abs() <= 1e-6 * quoted.abs().clip(lower=1)).all()
 
@@ -74,7 +75,7 @@ def test_every_quote_is_verbatim_in_its_document(dataset, seeds, table):
 
 @pytest.mark.parametrize("table", ["pledges", "observations"])
 def test_every_quote_contains_its_number(dataset, table):
-    frame = getattr(dataset, table)
+    frame = getattr(dataset, table).dropna(subset=["quoted_value"])  # direction-only pledges have no number
     absent = [(q, v) for q, v in zip(frame["quote"], frame["quoted_value"]) if v not in q]
     assert absent == []
     # the quoted figure stands as a whole number in the quote, not inside a longer one
@@ -85,6 +86,22 @@ def test_every_quote_contains_its_number(dataset, table):
         if not re.search(rf"(?<![0-9.,]){re.escape(v)}(?![0-9]|[.,][0-9])", q)
     ]
     assert partial == []
+
+
+def test_direction_only_pledges_have_no_number_and_others_do(dataset, data_copy):
+    pledges = dataset.pledges
+    direction = pledges["comparator"].isin(["increase", "decrease"])
+    assert direction.sum() >= 2
+    assert pledges.loc[direction, ["target_value", "quoted_value"]].isna().all().all()
+    assert pledges.loc[~direction, ["target_value", "quoted_value"]].notna().all().all()
+    # a numeric comparator without a number, or a direction with one, is refused
+    path = data_copy / "pledges.csv"
+    text = path.read_text(encoding="utf-8")
+    row = "CPPLAN21-080,urban_rural_income_ratio,Zhejiang,zj_cp_plan_2021,2025,decrease,,ratio,"
+    assert row in text
+    path.write_text(text.replace(row, row.replace(",decrease,", ",<=,")), encoding="utf-8")
+    with pytest.raises(DataValidationError, match="target_value and quoted_value are required"):
+        load(data_copy)
 
 
 def test_quotes_are_short(dataset):
@@ -108,7 +125,8 @@ def test_from_x_to_y_gives_two_observations(dataset):
 
 
 def test_headline_pledges_are_recorded(dataset):
-    p = dataset.pledges.set_index(["indicator_id", "geography", "source_id", "target_year"])
+    numeric = dataset.pledges[~dataset.pledges["comparator"].isin(["increase", "decrease"])]
+    p = numeric.set_index(["indicator_id", "geography", "source_id", "target_year"])
     income = p.loc[("per_capita_disposable_income", "Zhejiang", "zj_cp_plan_2021", 2025)]
     assert income["target_value"] == 75000
     ratio = p.loc[("urban_rural_income_ratio", "Zhejiang", "zj_cp_plan_2021", 2025)]
