@@ -43,25 +43,39 @@ def _achieved(dataset: Dataset) -> pd.DataFrame:
 
 def deciding_figure(obs: pd.DataFrame, indicator_id: str, geography: str, target_year: int, as_of: int):
     """The observation row that decides a pledge: the target year's figure, else the latest up to
-    ``as_of`` (None if there is no figure at all)."""
+    ``as_of``; a level (``=`` or ``~``) before a bound, which serves only where nothing else exists
+    (None if there is no figure at all)."""
     own = obs[(obs["indicator_id"] == indicator_id) & (obs["geography"] == geography) & (obs["year"] <= as_of)]
     if own.empty:
         return None
-    at_target = own[own["year"] == target_year]
-    chosen = at_target if len(at_target) else own[own["year"] == own["year"].max()]
+    levels = own[own["comparator"].isin(["=", "~"])]
+    pool = levels if len(levels) else own
+    at_target = pool[pool["year"] == target_year]
+    chosen = at_target if len(at_target) else pool[pool["year"] == pool["year"].max()]
     return chosen.iloc[0]
 
 
-def why_open(row: pd.Series, figure, n_points: int, target_year: int) -> str:
+def bound_figure(obs: pd.DataFrame, indicator_id: str, geography: str, after: int, as_of: int):
+    """The latest bound (``>=``/``<=``) for a year after ``after`` up to ``as_of``, or None."""
+    own = obs[(obs["indicator_id"] == indicator_id) & (obs["geography"] == geography)
+              & obs["comparator"].isin([">=", "<="]) & (obs["year"] > after) & (obs["year"] <= as_of)]
+    return None if own.empty else own.sort_values("year").iloc[-1]
+
+
+def why_open(row: pd.Series, figure, n_points: int, target_year: int, bound=None) -> str:
     """One line: why a pledge has no final verdict yet ("" when it has one)."""
     if row["status"] in FINAL:
         return ""
     if figure is None:
         return "No figure has been published for this indicator and place."
     year = int(figure["year"])
+    if bound is not None:
+        text = figure_text(bound["value"], bound["comparator"], row["unit"], int(bound["year"]), bound["status"])
+        pace = f"; the verdict is a judgement on the pace up to {year}" if figure["comparator"] in ("=", "~") else ""
+        return f"Only a bound is published for {int(bound['year'])} ({text}), which does not settle the target{pace}."
     if figure["comparator"] in (">=", "<="):
-        return (f"Only a bound is published for {year} ({figure_text(figure['value'], figure['comparator'], row['unit'], year, figure['status'])}), "
-                "which does not settle the target.")
+        text = figure_text(figure["value"], figure["comparator"], row["unit"], year, figure["status"])
+        return f"Only a bound is published for {year} ({text}), which does not settle the target."
     if year < target_year:
         return f"No figure for {target_year} yet; the verdict is a judgement on the pace up to {year}."
     if n_points < 2:
@@ -86,7 +100,9 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
     DataFrame
         One row per pledge: pledge_id, indicator_id, name, name_zh, geography, target (text),
         status, figure (text, with "about"/"more than" and preliminary said in words), figure_year,
-        quote, source_id, source_title, source_url, published, open_reason ("" for met/missed).
+        quote, source_id, source_title, source_url, published, bound (a later bound shown beside the
+        verdict, e.g. "more than 70,000 yuan (2025, preliminary)", or ""), open_reason ("" for
+        met/missed).
     """
     pledges = table[table["target_year"] == year]
     obs = _achieved(dataset)
@@ -96,6 +112,9 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
     rows = []
     for _, row in pledges.iterrows():
         figure = deciding_figure(obs, row["indicator_id"], row["geography"], year, as_of)
+        bound = None
+        if figure is not None and figure["comparator"] in ("=", "~"):
+            bound = bound_figure(obs, row["indicator_id"], row["geography"], int(figure["year"]), as_of)
         own = obs[(obs["indicator_id"] == row["indicator_id"]) & (obs["geography"] == row["geography"])]
         points = int(own.loc[own["comparator"].isin(["=", "~"]) & (own["year"] <= as_of), "year"].nunique())
         record = {
@@ -113,7 +132,8 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
             "source_title": "",
             "source_url": "",
             "published": pd.NaT,
-            "open_reason": why_open(row, figure, points, year),
+            "bound": "",
+            "open_reason": why_open(row, figure, points, year, bound),
         }
         if figure is not None:
             source = sources.loc[figure["source_id"]]
@@ -126,6 +146,8 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
                 source_url=source["url"] if isinstance(source["url"], str) else "",
                 published=source["published"],
             )
+        if bound is not None:
+            record["bound"] = figure_text(bound["value"], bound["comparator"], row["unit"], int(bound["year"]), bound["status"])
         rows.append(record)
     card = pd.DataFrame(rows)
     if card.empty:

@@ -21,13 +21,14 @@ def _row(pledge_id, indicator_id, status, target_value=75000.0, comparator=">=",
 
 
 def _dataset():
-    obs = (series("income", {2020: 52397, 2025: 70000}, comparator=">=")       # a bound in 2025
+    obs = (series("income", {2020: 52397, 2024: 67013})
+           + series("income", {2025: 70000}, comparator=">=")                       # a bound in 2025
            + series("ratio", {2020: 1.96, 2025: 1.81}, unit="ratio", comparator="~")
            + series("jobs", {2023: 100}, unit="count")
            + series("late", {2021: 10, 2023: 12}, unit="count"))
-    obs[1]["status"] = "preliminary"
-    obs[3]["status"] = "preliminary"
-    obs[3]["quote"] = "收入倍差从1.96缩小至1.81"
+    obs[2]["status"] = "preliminary"
+    obs[4]["status"] = "preliminary"
+    obs[4]["quote"] = "收入倍差从1.96缩小至1.81"
     inds = [indicator("income", name_zh="居民人均可支配收入"), indicator("ratio", unit="ratio"),
             indicator("jobs", unit="count"), indicator("late", unit="count"), indicator("none", unit="count")]
     pls = [pledge("P1", "income", 2025, ">=", 75000), pledge("P2", "ratio", 2025, "<=", 1.9, unit="ratio"),
@@ -57,8 +58,11 @@ def test_card_gives_the_deciding_figure_its_quote_and_why_each_open_pledge_is_op
     assert card.loc["P2", "quote"] == "收入倍差从1.96缩小至1.81"
     assert card.loc["P2", "source_url"] == "https://example.org/a"
     assert card.loc["P2", "open_reason"] == ""
-    assert card.loc["P1", "figure"] == "more than 70,000 yuan (2025, preliminary)"
-    assert card.loc["P1", "open_reason"].startswith("Only a bound is published for 2025")
+    # the bound never stands in for the level: the pace is judged on 2024, the bound is shown beside it
+    assert card.loc["P1", "figure"] == "67,013 yuan (2024)"
+    assert card.loc["P1", "bound"] == "more than 70,000 yuan (2025, preliminary)"
+    assert card.loc["P1", "open_reason"] == ("Only a bound is published for 2025 (more than 70,000 yuan (2025, preliminary)), "
+                                             "which does not settle the target; the verdict is a judgement on the pace up to 2024.")
     assert card.loc["P1", "name_zh"] == "居民人均可支配收入"
     assert card.loc["P3", "open_reason"] == "No figure for 2025 yet; the verdict is a judgement on the pace up to 2023."
     assert card.loc["P4", "open_reason"] == "No figure for 2025 yet; the verdict is a judgement on the pace up to 2023."
@@ -87,3 +91,14 @@ def test_shipped_card_covers_every_2025_pledge_and_explains_each_open_one():
     assert (undecided["open_reason"].str.len() > 0).all()
     decided = card[card["status"] != "insufficient_data"]
     assert (decided["quote"].str.len() > 0).all()
+
+
+def test_a_bound_alone_is_shown_as_a_bound_and_settles_nothing():
+    ds = _dataset()
+    obs = ds.observations
+    ds.observations.drop(obs[(obs["indicator_id"] == "income") & (obs["comparator"] == "=")].index, inplace=True)
+    card = report_card(ds, _table([_row("P1", "income", "insufficient_data")]), 2025)
+    assert card.loc[0, "figure"] == "more than 70,000 yuan (2025, preliminary)"
+    assert card.loc[0, "bound"] == ""
+    assert card.loc[0, "open_reason"] == ("Only a bound is published for 2025 (more than 70,000 yuan (2025, preliminary)), "
+                                          "which does not settle the target.")
