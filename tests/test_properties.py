@@ -31,7 +31,8 @@ def status(measure, direction, comparator, base_year, latest_year, target_year, 
     ind = indicator("x", unit="count", measure=measure, direction=direction)
     pl = pledge("P-001", "x", target_year, comparator, target, unit="count")
     obs = series("x", {base_year: base, latest_year: latest}, unit="count")
-    return progress_table(make_dataset([ind], [pl], obs), as_of=2022).iloc[0]
+    # the document predates the figures, so the base is the first figure (the rates are what is tested)
+    return progress_table(make_dataset([ind], [pl], obs, published={"plan": 2000}), as_of=2022).iloc[0]
 
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

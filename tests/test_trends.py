@@ -166,3 +166,16 @@ def test_unknown_trend_kind_is_refused():
     ds = make_dataset([indicator("inc")], [pledge("P-001", "inc", 2025, ">=", 1)], series("inc", {2017: 1, 2018: 2, 2019: 3}))
     with pytest.raises(ValueError, match="kind 'nope'"):
         fit_all(ds, kind="nope")
+
+
+def test_shipped_year_reached_never_beside_a_figure_short_of_the_target():
+    # ZJGWR23-157 read "reached in 2022" while the 2022 figure was below the target
+    import analysis
+
+    table = project(analysis.load())
+    same = table[table["year_reached"].notna() & (table["year_reached"] == table["latest_year"])]
+    for _, row in same.iterrows():
+        assert row["sign"] * (row["latest_value"] - row["target_value"]) >= -1e-9 * max(1, abs(row["target_value"]))
+    row = table.set_index("pledge_id").loc["ZJGWR23-157"]
+    if row["latest_value"] < row["target_value"]:
+        assert pd.isna(row["year_reached"]) or row["year_reached"] > row["latest_year"]
