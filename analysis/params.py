@@ -120,8 +120,9 @@ def check_parameters(dataset, notebook: Path | str | None = None, **params) -> N
         if kind == "place":
             places = accepted_places(dataset, notebook, name)
             if value not in places:
-                where = f" in {Path(notebook).stem}" if notebook is not None else ""
-                raise ValueError(f"parameter {name}={value!r}{where}: expected one of {', '.join(places)}")
+                scope = declared_places(notebook).get(name) if notebook is not None else None
+                why = f" ({Path(notebook).stem} accepts {scope} and the places within it)" if scope else ""
+                raise ValueError(f"parameter {name}={value!r}: expected one of {', '.join(places)}{why}")
         if kind == "probability" and (
             not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 1
         ):

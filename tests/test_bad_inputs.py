@@ -302,10 +302,10 @@ def test_every_problem_is_listed_up_to_a_limit(published, tmp_path):
 
 PARAMETER_CASES = [
     (["build", "--quiet", "-p", "geography", "Hangzhou"],
-     "parameter geography='Hangzhou' in 05-jiaxing: expected one of Jiaxing, Jiashan, Jiaxing Port"),
+     "parameter geography='Hangzhou': expected one of Jiaxing, Jiashan, Jiaxing Port (05-jiaxing accepts Jiaxing"),
     (["build", "--quiet", "--only", "05", "-p", "geography", "Zhejiang"],
-     "parameter geography='Zhejiang' in 05-jiaxing: expected one of Jiaxing, Jiashan, Jiaxing Port"),
-    (["build", "--quiet", "--only", "05", "-p", "comparison", "Mars"], "parameter comparison='Mars' in 05-jiaxing"),
+     "parameter geography='Zhejiang': expected one of Jiaxing, Jiashan, Jiaxing Port (05-jiaxing accepts Jiaxing"),
+    (["build", "--quiet", "--only", "05", "-p", "comparison", "Mars"], "parameter comparison='Mars': expected one of Hangzhou"),
     (["coverage", "--geography", "Mars"], "parameter geography='Mars': expected one of"),
     (["build", "--quiet", "--only", "01", "-p", "as_of_year", "2023"], "would mix as_of_year (00-overview as of 2025"),
 ]

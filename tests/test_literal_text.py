@@ -101,8 +101,8 @@ def dataset():
 def test_jiaxing_report_accepts_jiaxing_and_its_places_only(dataset):
     assert params.accepted_places(dataset, "05-jiaxing", "geography") == ["Jiaxing", "Jiashan", "Jiaxing Port"]
     params.check_parameters(dataset, "05-jiaxing", geography="Jiashan", comparison="Zhejiang")
-    with pytest.raises(ValueError, match=r"parameter geography='Hangzhou' in 05-jiaxing: expected one of Jiaxing, "
-                                         r"Jiashan, Jiaxing Port$"):
+    with pytest.raises(ValueError, match=r"parameter geography='Hangzhou': expected one of Jiaxing, Jiashan, "
+                                         r"Jiaxing Port \(05-jiaxing accepts Jiaxing and the places within it\)$"):
         params.check_parameters(dataset, "05-jiaxing", geography="Hangzhou")
     # the themed reports accept any place of the dataset
     params.check_parameters(dataset, "01-income-gap", geography="Hangzhou")
