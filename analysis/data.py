@@ -12,6 +12,7 @@ the field.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass
@@ -230,6 +231,8 @@ def _check_numbers(file: str, resource: dict, header: list[str], rows: list[list
             if not pattern.fullmatch(cell):
                 problems.append((file, number, name, f"{cell_text(cell)} is not a valid {kind} (ASCII digits only; "
                                                      "NaN, inf and full-width digits are refused)"))
+            elif len(cell) > 30 or not math.isfinite(float(cell)):
+                problems.append((file, number, name, f"{cell_text(cell)} is not a valid {kind} (too many digits)"))
     return problems
 
 
@@ -440,8 +443,6 @@ JUMP_WORDS = re.compile(r"jump|series break|break in the series|definition|redef
 
 def _is_unit_factor(scale: float) -> bool:
     """``|scale|`` is a declared unit factor times a power of ten (:data:`UNIT_FACTORS`)."""
-    import math
-
     if not math.isfinite(scale) or scale == 0:
         return False
     for factor in UNIT_FACTORS:
