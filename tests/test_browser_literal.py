@@ -11,8 +11,10 @@ import os
 import shutil
 
 import pytest
+from bs4 import BeautifulSoup
 
 from analysis import paths
+from analysis.index import CONTENT_SECURITY_POLICY
 
 from .conftest import build_reports, read_rows, write_rows
 from .test_browser import browser, open_page, serve  # noqa: F401 - browser is a fixture
@@ -69,7 +71,8 @@ def test_markdown_in_the_data_makes_no_link_and_no_formatting(browser, markdown_
 def test_content_security_policy_blocks_script(browser, markdown_site, tmp_path, name):  # noqa: F811
     _, reports = markdown_site
     html = (reports / f"{name}.html").read_text(encoding="utf-8")
-    assert '<meta http-equiv="Content-Security-Policy"' in html and "script-src 'none'" in html
+    meta = BeautifulSoup(html, "html.parser").find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert meta is not None and meta["content"] == CONTENT_SECURITY_POLICY
     assert "<script" not in html
     # a script that found its way into the page anyway does not run
     injected = html.replace("</body>", '<script>window.__ran = 1;</script><img src="data:," onload="window.__ran = 2">'
