@@ -424,12 +424,6 @@ UNIT_FACTORS = {
     12.0: "per month -> per year",
 }
 
-#: Words in a quote or note that state a scale other than 1 (a larger unit, or a unit conversion).
-SCALE_WORDS = re.compile(
-    r"hundred|thousand|million|billion|trillion|10,000|万|萬|亿|億|\bmu\b|\bjin\b|month|convert|read as|/15",
-    re.IGNORECASE,
-)
-
 #: Words in a quote that state a decrease (a negative ``scale`` turns it into a negative change).
 DECREASE_WORDS = re.compile(r"decreas|declin|\bfell\b|\bfall|\bdrop|\bdown\b|reduc|lower|下降|减少|減少|降低|下跌",
                             re.IGNORECASE)
@@ -455,9 +449,8 @@ def _is_unit_factor(scale: float) -> bool:
 def _check_plausibility(frames: dict[str, pd.DataFrame]) -> None:
     """Rules against plausible typos that would otherwise flip a verdict (each problem names file, row, field).
 
-    * ``scale`` is a power of ten or a declared unit factor times one (:data:`UNIT_FACTORS`); a scale
-      other than 1 is stated in the quote or the note (:data:`SCALE_WORDS`); a negative scale only
-      where the quote states a decrease (:data:`DECREASE_WORDS`).
+    * ``scale`` is a power of ten or a declared unit factor times one (:data:`UNIT_FACTORS`); a
+      negative scale only where the quote states a decrease (:data:`DECREASE_WORDS`).
     * No source is published in the future.
     * An achieved figure's year is neither after its source's publication year nor after this year.
     * In a series of current achieved figures (levels, shares, ratios), a figure more than
@@ -476,14 +469,10 @@ def _check_plausibility(frames: dict[str, pd.DataFrame]) -> None:
     for name in ("pledges", "observations"):
         frame = frames[name]
         file = frame.attrs["file"]
-        for index, scale, quote, note in zip(frame.index, frame["scale"], frame["quote"], frame["note"]):
-            said = f"{quote} {note if isinstance(note, str) else ''}"
+        for index, scale, quote in zip(frame.index, frame["scale"], frame["quote"]):
             if not _is_unit_factor(scale):
                 problems.append((file, index + 2, "scale", f"scale {scale:g} is neither a power of ten nor a declared "
                                  "unit factor (1/15 mu -> ha, 0.5 jin -> kg, 12 months) times one"))
-            elif abs(scale) != 1 and not SCALE_WORDS.search(said):
-                problems.append((file, index + 2, "scale", f"scale {scale:g} is not stated: neither the quote nor the "
-                                 "note names a larger unit or a conversion (million, 亿, mu, ...)"))
             if scale < 0 and not DECREASE_WORDS.search(str(quote)):
                 problems.append((file, index + 2, "scale", f"scale {scale:g} is negative but the quote states no decrease"))
     obs = frames["observations"]
@@ -503,6 +492,14 @@ def _check_plausibility(frames: dict[str, pd.DataFrame]) -> None:
         raise DataValidationError(sorted(problems, key=lambda p: (p[0], p[1] or 0, p[2] or "", p[3])))
 
 
+def _jump(years, values, i: int) -> float | None:
+    """``values[i] / values[i - 1]`` if that is a jump beyond :data:`JUMP_FACTOR` between consecutive years."""
+    if not 0 < i < len(values) or years[i] - years[i - 1] != 1 or values[i] <= 0 or values[i - 1] <= 0:
+        return None
+    factor = values[i] / values[i - 1]
+    return factor if max(factor, 1 / factor) > JUMP_FACTOR else None
+
+
 def _jumps(frames: dict[str, pd.DataFrame]) -> list[tuple[str, int, str, str]]:
     """Year-on-year jumps beyond :data:`JUMP_FACTOR` in the current achieved figures (see :func:`_check_plausibility`)."""
     measures = frames["indicators"].set_index("indicator_id")["measure"]
@@ -513,11 +510,10 @@ def _jumps(frames: dict[str, pd.DataFrame]) -> list[tuple[str, int, str, str]]:
     for _, series in obs.groupby(["indicator_id", "geography"], sort=False):
         years, values = series["year"].to_numpy(), series["value"].to_numpy(dtype=float)
         for i in range(1, len(series)):
-            if years[i] - years[i - 1] != 1 or values[i] <= 0 or values[i - 1] <= 0:
-                continue
-            factor = values[i] / values[i - 1]
-            if max(factor, 1 / factor) <= JUMP_FACTOR:
-                continue
+            factor = _jump(years, values, i)
+            before = _jump(years, values, i - 1)
+            if factor is None or (before is not None and (before > 1) != (factor > 1)):
+                continue  # no jump, or the way back from a one-year spike already reported
             index = series.index[i]
             note = series.at[index, "note"]
             if isinstance(note, str) and JUMP_WORDS.search(note):
