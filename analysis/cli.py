@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import paths
 
@@ -32,9 +33,12 @@ def _coverage(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from . import data
+    from .params import check_parameters
 
     dataset = data.load(args.data_dir)
     try:
+        for place in args.geography or []:
+            check_parameters(dataset, geography=place)
         table = data.coverage(
             dataset,
             indicators=args.indicator or data.HEADLINE,
@@ -64,6 +68,8 @@ def _build(args: argparse.Namespace) -> int:
     from .run import build
 
     outcomes = build(
+        output=args.output,
+        wait=args.wait,
         only=args.only,
         raw_parameters=[tuple(p) for p in args.parameter or []],
         force=args.force,
@@ -76,7 +82,7 @@ def _build(args: argparse.Namespace) -> int:
     for o in outcomes:
         line = f"{o.name}: {o.status} ({o.seconds:.1f} s)"
         print(line + (f": {o.error}" if o.error else ""), file=sys.stderr if o.status == "failed" else sys.stdout)
-    print(f"index: {paths.reports_dir() / 'index.html'}")
+    print(f"index: {Path(args.output).resolve() if args.output else paths.reports_dir()}/index.html")
     return EXIT_FAILED_NOTEBOOK if failed else 0
 
 
@@ -115,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: number of cores)")
     b.add_argument("--kernel", default="python3", help="Jupyter kernel name (default: python3)")
     b.add_argument("--timeout", type=int, default=600, help="seconds one notebook may run (default: 600)")
+    b.add_argument("--output", metavar="DIR", default=None,
+                   help="write the reports into DIR instead of reports/ (e.g. a build with other -p values), "
+                        "with a build folder of its own")
+    b.add_argument("--wait", action="store_true",
+                   help="if another build is running on the same build folder, wait for it instead of refusing")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=_build)
     return parser
@@ -129,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (DataValidationError, BuildError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for line in getattr(exc, "listed", None) or [str(exc)]:
+            print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("error: interrupted; reports already written are kept", file=sys.stderr)

@@ -12,6 +12,8 @@ the field.
 from __future__ import annotations
 
 import json
+import math
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +84,7 @@ def load(data_dir: Path | str | None = None, *, all_vintages: bool = False) -> D
     _validate_files(folder, descriptor)
     frames = {name: _read_table(folder, descriptor, name) for name in TABLES}
     _validate_across_tables(frames)
+    _check_plausibility(frames)
     obs = _mark_current(frames["observations"], frames["sources"])
     if not all_vintages:
         obs = obs[obs["current"]].reset_index(drop=True)
@@ -146,26 +149,56 @@ def _validate_files(folder: Path, descriptor: dict) -> None:
         # a malformed row (too few or too many cells) explains its cell errors: report it first
         errors = sorted(task.errors, key=lambda e: (getattr(e, "row_number", 0) or 0,
                                                     e.type not in ("missing-cell", "extra-cell")))
-        found = [_describe(file, fields, error) for error in errors]
+        found = _one_per_malformed_row([_describe(file, fields, error) for error in errors],
+                                       [error.type for error in errors])
         unknown = {p[1] for p in found if p[2] == "indicator_id"}
         # an unknown indicator also fails the (indicator_id, unit) key: report it once
         problems += [p for p in found if not (p[2] == "unit" and p[1] in unknown)]
     raise DataValidationError(problems)
 
 
+def _one_per_malformed_row(found: list, kinds: list[str]) -> list:
+    """A row with too few (or too many) cells is one problem, naming every field it lacks (the
+    required values and keys it therefore breaks are not reported again)."""
+    out, seen = [], {}
+    malformed = {p[1] for p, kind in zip(found, kinds) if kind in ("missing-cell", "extra-cell")}
+    for problem, kind in zip(found, kinds):
+        if kind not in ("missing-cell", "extra-cell"):
+            if problem[1] not in malformed:
+                out.append(problem)
+            continue
+        key = (problem[1], kind)
+        if key in seen:
+            file, row, field, message = out[seen[key]]
+            out[seen[key]] = (file, row, field, message + f" [also field '{problem[2]}']")
+            continue
+        seen[key] = len(out)
+        out.append(problem)
+    return out
+
+
 def _check_header(folder: Path, resource: dict) -> list[tuple[str, int | None, str | None, str]]:
-    """Missing, unexpected or misplaced columns, by name (before any cell is read)."""
+    """Encoding, byte-order mark, delimiter, missing, unexpected or misplaced columns, and a table
+    without rows (before any cell is read by frictionless)."""
     import csv
+    import io
 
     file = _rel(folder, resource["path"])
+    path = folder / resource["path"]
     expected = [f["name"] for f in resource["schema"]["fields"]]
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # a huge cell is reported, not a crash
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return [(file, 1, None, "starts with a UTF-8 byte-order mark (BOM, as Excel writes it); save as UTF-8 without BOM")]
     try:
-        with (folder / resource["path"]).open(encoding="utf-8", newline="") as fh:
-            header = next(csv.reader(fh), [])
-            fh.read()  # decode the whole file now, so a bad byte anywhere is reported here
+        text = raw.decode("utf-8")  # the whole file at once, so the offset of a bad byte is the file's
     except UnicodeDecodeError as exc:
-        row, field = _locate_byte(folder / resource["path"], exc.start)
+        row, field = _locate_byte(path, exc.start)
         return [(file, row, field, f"not readable as UTF-8 (byte {exc.start}: {exc.reason})")]
+    header = next(csv.reader(io.StringIO(text, newline="")), [])
+    for delimiter, name in ((";", "semicolons"), ("\t", "tabs")):
+        if len(header) < len(expected) and delimiter in ",".join(header):
+            return [(file, 1, None, f"fields are separated by {name}, not commas (as some spreadsheets export)")]
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
     if missing:
@@ -174,7 +207,45 @@ def _check_header(folder: Path, resource: dict) -> list[tuple[str, int | None, s
         return [(file, 1, c, f"unexpected column '{c}'; expected columns {expected}") for c in extra]
     if header != expected:
         return [(file, 1, None, f"columns in the wrong order: {header}; expected {expected}")]
-    return []
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    if not any(cell.strip() for r in rows for cell in r):
+        return [(file, None, None, "has a header but no rows (an empty table is refused)")]
+    return _check_numbers(file, resource, header, rows)
+
+
+#: A number as the tables write it: ASCII digits, an optional sign, decimals and exponent.
+_ASCII_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_ASCII_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def _check_numbers(file: str, resource: dict, header: list[str], rows: list[list[str]]):
+    """Numbers in ASCII digits only: NaN, inf and full-width digits are refused, with the cell shown."""
+    problems = []
+    kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"] if f["type"] in ("number", "integer")}
+    for number, cells in enumerate(rows, start=2):
+        for name, cell in zip(header, cells):
+            kind = kinds.get(name)
+            if kind is None or cell == "":
+                continue
+            pattern = _ASCII_INTEGER if kind == "integer" else _ASCII_NUMBER
+            if not pattern.fullmatch(cell):
+                problems.append((file, number, name, f"{cell_text(cell)} is not a valid {kind} (ASCII digits only; "
+                                                     "NaN, inf and full-width digits are refused)"))
+            elif len(cell) > 30 or not math.isfinite(float(cell)):
+                problems.append((file, number, name, f"{cell_text(cell)} is not a valid {kind} (too many digits)"))
+    return problems
+
+
+def cell_text(cell) -> str:
+    """A cell quoted for an error message, cut to :data:`CELL_LIMIT` characters."""
+    text = str(cell)
+    if len(text) > CELL_LIMIT:
+        text = text[:CELL_LIMIT] + f"... ({len(text)} characters)"
+    return f"'{text}'"
+
+
+#: Characters of a cell shown in an error message.
+CELL_LIMIT = 80
 
 
 def _locate_byte(path: Path, offset: int) -> tuple[int | None, str | None]:
@@ -184,10 +255,14 @@ def _locate_byte(path: Path, offset: int) -> tuple[int | None, str | None]:
 
     raw = path.read_bytes()
     text = raw[:offset].decode("utf-8", errors="replace") + "\x00" + raw[offset + 1 :].decode("utf-8", errors="replace")
-    for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, [])
+    if any("\x00" in cell for cell in header):
+        position = next(i for i, cell in enumerate(header) if "\x00" in cell)
+        return 1, header[position]
+    for number, cells in enumerate(rows, start=2):
         for position, cell in enumerate(cells):
             if "\x00" in cell:
-                header = next(csv.reader(io.StringIO(text, newline="")))
                 return number, header[position] if position < len(header) else None
     return None, None
 
@@ -213,12 +288,12 @@ def _describe(file: str, fields: dict[str, str], error) -> tuple[str, int | None
         return file, row, field, f"duplicate key: {note}"
     if kind == "type-error":
         cell = getattr(error, "cell", "")
-        return file, row, field, f"'{cell}' is not a valid {fields.get(field, 'value')}"
+        return file, row, field, f"{cell_text(cell)} is not a valid {fields.get(field, 'value')}"
     if kind == "constraint-error":
         cell = getattr(error, "cell", "")
         if '"required"' in note:
             return file, row, field, "required value is missing"
-        return file, row, field, f"'{cell}' breaks the rule: {note}"
+        return file, row, field, f"{cell_text(cell)} breaks the rule: {note}"
     if kind in ("missing-cell", "extra-cell"):
         return file, row, field, f"{error.title.lower()} ({len(cells)} cells in the row, {len(fields)} columns)"
     return file, row, field, f"{error.title.lower()}: {note}" if note else error.message
@@ -359,6 +434,115 @@ def _validate_across_tables(frames: dict[str, pd.DataFrame]) -> None:
         # a frame-wide check is reported once per column by pandera: keep each problem once
         problems = sorted(set(problems), key=lambda p: (p[0], p[1] or 0, p[2] or "", p[3]))
         raise DataValidationError(problems)
+
+
+#: Unit conversions a ``scale`` may carry besides a power of ten: factor -> what it converts.
+UNIT_FACTORS = {
+    1.0: "a power of ten (100 million yuan -> billion yuan, 10,000 persons -> persons, ...)",
+    1 / 15: "mu -> hectares (1 mu = 1/15 ha)",
+    0.5: "jin -> kg (1 jin = 0.5 kg)",
+    12.0: "per month -> per year",
+}
+
+#: Words in a quote that state a decrease (a negative ``scale`` turns it into a negative change).
+DECREASE_WORDS = re.compile(r"decreas|declin|\bfell\b|\bfall|\bdrop|\bdown\b|reduc|lower|下降|减少|減少|降低|下跌",
+                            re.IGNORECASE)
+
+#: Year-on-year factor beyond which a figure in an official series is an error, unless its note
+#: explains the jump (a note containing one of :data:`JUMP_WORDS`).
+JUMP_FACTOR = 3.0
+JUMP_WORDS = re.compile(r"jump|series break|break in the series|definition|redefin|rebas|change of scope|new scope",
+                        re.IGNORECASE)
+
+
+def _is_unit_factor(scale: float) -> bool:
+    """``|scale|`` is a declared unit factor times a power of ten (:data:`UNIT_FACTORS`)."""
+    if not math.isfinite(scale) or scale == 0:
+        return False
+    for factor in UNIT_FACTORS:
+        exponent = math.log10(abs(scale) / factor)
+        if abs(exponent - round(exponent)) < 1e-6:
+            return True
+    return False
+
+
+def _check_plausibility(frames: dict[str, pd.DataFrame]) -> None:
+    """Rules against plausible typos that would otherwise flip a verdict (each problem names file, row, field).
+
+    * ``scale`` is a power of ten or a declared unit factor times one (:data:`UNIT_FACTORS`); a
+      negative scale only where the quote states a decrease (:data:`DECREASE_WORDS`).
+    * No source is published in the future.
+    * An achieved figure's year is neither after its source's publication year nor after this year.
+    * In a series of current achieved figures (levels, shares, ratios), a figure more than
+      :data:`JUMP_FACTOR` times or less than 1/:data:`JUMP_FACTOR` of the previous year's is an
+      error unless the row's note explains the jump (:data:`JUMP_WORDS`).
+    """
+    import datetime
+
+    today = pd.Timestamp(datetime.date.today())
+    sources = frames["sources"]
+    problems = []
+    future = sources["published"].notna() & (sources["published"] > today)
+    for index in sources.index[future]:
+        day = sources.at[index, "published"].date()
+        problems.append((sources.attrs["file"], index + 2, "published", f"publication date {day} is in the future"))
+    for name in ("pledges", "observations"):
+        frame = frames[name]
+        file = frame.attrs["file"]
+        for index, scale, quote in zip(frame.index, frame["scale"], frame["quote"]):
+            if not _is_unit_factor(scale):
+                problems.append((file, index + 2, "scale", f"scale {scale:g} is neither a power of ten nor a declared "
+                                 "unit factor (1/15 mu -> ha, 0.5 jin -> kg, 12 months) times one"))
+            if scale < 0 and not DECREASE_WORDS.search(str(quote)):
+                problems.append((file, index + 2, "scale", f"scale {scale:g} is negative but the quote states no decrease"))
+    obs = frames["observations"]
+    published = obs["source_id"].map(sources.set_index("source_id")["published"])
+    achieved = obs["status"].isin(ACHIEVED_STATUSES)
+    late = achieved & published.notna() & (obs["year"] > published.dt.year)
+    for index in obs.index[late.fillna(False).astype(bool)]:
+        problems.append((obs.attrs["file"], index + 2, "year", f"year {obs.at[index, 'year']} is after the publication "
+                         f"of its source '{obs.at[index, 'source_id']}' ({published[index].date()})"))
+    unfinished = achieved & (obs["year"] > today.year) & ~late.fillna(False).astype(bool)
+    for index in obs.index[unfinished.fillna(False).astype(bool)]:
+        problems.append((obs.attrs["file"], index + 2, "year",
+                         f"year {obs.at[index, 'year']} has not ended: an achieved figure cannot be reported for it"))
+    if not problems:
+        problems += _jumps(frames)
+    if problems:
+        raise DataValidationError(sorted(problems, key=lambda p: (p[0], p[1] or 0, p[2] or "", p[3])))
+
+
+def _jump(years, values, i: int) -> float | None:
+    """``values[i] / values[i - 1]`` if that is a jump beyond :data:`JUMP_FACTOR` between consecutive years."""
+    if not 0 < i < len(values) or years[i] - years[i - 1] != 1 or values[i] <= 0 or values[i - 1] <= 0:
+        return None
+    factor = values[i] / values[i - 1]
+    return factor if max(factor, 1 / factor) > JUMP_FACTOR else None
+
+
+def _jumps(frames: dict[str, pd.DataFrame]) -> list[tuple[str, int, str, str]]:
+    """Year-on-year jumps beyond :data:`JUMP_FACTOR` in the current achieved figures (see :func:`_check_plausibility`)."""
+    measures = frames["indicators"].set_index("indicator_id")["measure"]
+    obs = _mark_current(frames["observations"], frames["sources"])
+    obs = obs[obs["current"] & obs["indicator_id"].map(measures).isin(["level", "share", "ratio"])]
+    obs = obs.sort_values(["indicator_id", "geography", "year"])
+    problems = []
+    for _, series in obs.groupby(["indicator_id", "geography"], sort=False):
+        years, values = series["year"].to_numpy(), series["value"].to_numpy(dtype=float)
+        for i in range(1, len(series)):
+            factor = _jump(years, values, i)
+            before = _jump(years, values, i - 1)
+            if factor is None or (before is not None and (before > 1) != (factor > 1)):
+                continue  # no jump, or the way back from a one-year spike already reported
+            index = series.index[i]
+            note = series.at[index, "note"]
+            if isinstance(note, str) and JUMP_WORDS.search(note):
+                continue
+            problems.append((obs.attrs["file"], int(index) + 2, "value",
+                             f"value {values[i]:g} is {factor:.3g} times the {years[i - 1]} figure "
+                             f"({values[i - 1]:g}, row {int(series.index[i - 1]) + 2}); a jump beyond "
+                             f"{JUMP_FACTOR:g}x in an official series needs a note explaining it"))
+    return problems
 
 
 def _mark_current(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:

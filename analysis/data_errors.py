@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+#: Characters of one problem line; a longer line is cut (a 10 MB cell never makes a 10 MB message).
+LINE_LIMIT = 300
+
+#: Problems listed in the message; more are counted in a last line.
+PROBLEM_LIMIT = 20
+
 
 class DataValidationError(ValueError):
     """The dataset breaks one of its rules.
+
+    ``str()`` of the error is the first problem (and how many there are), on one line; ``listed``
+    holds every problem, one line each, at most :data:`PROBLEM_LIMIT` and then a line counting the
+    others (the command line prints them all). Each line is cut at :data:`LINE_LIMIT` characters.
 
     Attributes
     ----------
@@ -13,14 +23,20 @@ class DataValidationError(ValueError):
         file-level problem.
     problems : list of str
         Every problem found, one line each.
+    listed : list of str
+        The lines to show (see above).
     """
 
     def __init__(self, problems: list[tuple[str, int | None, str | None, str]]):
         self.problems = [_format(*p) for p in problems]
         self.file, self.row, self.field, _ = problems[0]
-        more = len(problems) - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        super().__init__(self.problems[0] + suffix)
+        listed = self.problems[:PROBLEM_LIMIT]
+        more = len(self.problems) - len(listed)
+        if more:
+            listed.append(f"{more} more problem{'s' if more > 1 else ''} not listed (the first {PROBLEM_LIMIT} are above)")
+        self.listed = listed
+        total = len(self.problems)
+        super().__init__(self.problems[0] + (f" (1 of {total} problems)" if total > 1 else ""))
 
 
 def _format(file: str, row: int | None, field: str | None, message: str) -> str:
@@ -29,4 +45,8 @@ def _format(file: str, row: int | None, field: str | None, message: str) -> str:
         where.append(f"row {row}")
     if field:
         where.append(f"field '{field}'")
-    return ", ".join(where) + f": {message}"
+    line = ", ".join(where) + f": {message}"
+    line = " ".join(line.split())  # one line, whatever a cell held
+    if len(line) > LINE_LIMIT:
+        line = line[: LINE_LIMIT - 30].rstrip() + f"... ({len(line)} characters)"
+    return line

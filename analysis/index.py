@@ -1,8 +1,10 @@
 """The reports' index page: scorecard, the verdict on one target year, each report's build status
 and run time, and which pledge statuses moved since the previous build.
 
-Rendered with Jinja2 with autoescaping on, so text from the dataset (names, notes) and error
-messages appear as inert text.
+Rendered with Jinja2 with autoescaping on (no Markdown), so text from the dataset (names, notes) and
+error messages appear as inert text; a Content-Security-Policy forbids any script. Each report's row
+shows the parameters it was built with, and a page built for another ``as_of_year`` than the rest
+(a failed rebuild's kept report) is marked as not part of the scorecard.
 """
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ from . import paths
 from .progress import STATUS_COLORS, STATUS_LABELS, STATUSES, default_as_of, progress_table, status_counts
 
 VERDICT_YEAR = 2025
+
+#: The pages' Content-Security-Policy (a ``<meta http-equiv>``): no script of any kind, nothing loaded
+#: from anywhere but the page itself (images and fonts are embedded as ``data:`` URLs).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'")
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(paths.PACKAGE_DIR / "templates"),
@@ -55,6 +62,7 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
     verdict = [(s, int(due[s])) for s in STATUSES if s in due.index]
     seeded = dataset.sources["document"].notna()
     page = _ENV.get_template("index.html.j2").render(
+        csp=CONTENT_SECURITY_POLICY,
         n_pledges=len(table),
         n_observations=len(dataset.observations),
         n_sources=len(dataset.sources),

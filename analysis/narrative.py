@@ -5,7 +5,7 @@ Every notebook imports these instead of defining helpers of its own.
 
 from __future__ import annotations
 
-import html
+import string
 
 import numpy as np
 import pandas as pd
@@ -176,33 +176,6 @@ def sources_table(dataset: Dataset, source_ids) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-#: Parameters the notebooks share, and the kind of value each takes (checked by check_parameters).
-PARAMETER_KINDS = {"as_of_year": "year", "verdict_year": "year", "geography": "place", "comparison": "place",
-                   "alpha": "probability"}
-
-
-def check_parameters(dataset: Dataset, **params) -> None:
-    """Fail clearly on a bad notebook parameter: a ValueError naming the parameter and what it takes.
-
-    Known parameters (:data:`PARAMETER_KINDS`) are checked against the dataset; others are ignored.
-    The runner calls this before executing anything; the notebooks call it too.
-    """
-    low, high = int(dataset.observations["year"].min()), int(dataset.pledges["target_year"].max())
-    places = sorted(set(dataset.pledges["geography"]) | set(dataset.observations["geography"]))
-    for name, value in params.items():
-        kind = PARAMETER_KINDS.get(name)
-        if kind == "year" and (
-            not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not low <= value <= high
-        ):
-            raise ValueError(f"parameter {name}={value!r}: expected a year from {low} to {high}")
-        if kind == "place" and value not in places:
-            raise ValueError(f"parameter {name}={value!r}: expected one of {', '.join(places)}")
-        if kind == "probability" and (
-            not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 1
-        ):
-            raise ValueError(f"parameter {name}={value!r}: expected a number between 0 and 1")
-
-
 def bullet_list(lines) -> str:
     """Markdown bullet list of already-computed sentences (text from the dataset is escaped)."""
     return "\n".join(f"- {line}" for line in lines)
@@ -232,9 +205,20 @@ def _method_words(rows: pd.DataFrame) -> str:
             "progress_table(method='eurostat') gives the published one")
 
 
+#: Characters that mean something to Markdown or HTML: every ASCII punctuation character.
+_LITERAL = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+
+
 def escape(text: str) -> str:
-    """Escape text from the dataset before it goes into Markdown or HTML output."""
-    return html.escape(str(text), quote=True)
+    """Text from the dataset, made literal for both Markdown and HTML.
+
+    Every ASCII punctuation character (``[]()*_`#<>!|~&"'`` and the others) becomes a numeric
+    character reference such as ``&#91;``: CommonMark and HTML both show the character itself and
+    neither reads it as syntax, so no dataset text can make a link, an emphasis, a heading, a table
+    or a tag, whichever of the two renderers it goes through. The reports make no link from
+    dataset text (``sources.url`` is shown as text, and validated as ``http(s)://`` on load).
+    """
+    return str(text).translate(_LITERAL)
 
 
 def show_pledge(dataset: Dataset, table: pd.DataFrame, indicator_id: str, geography: str, as_of: int,

@@ -3,8 +3,9 @@
 Reader mode: code cells' input and prompts are hidden, cells tagged ``remove-cell`` are dropped
 and ``remove-input``/``hide-input`` lose their input; images are embedded; a table of contents of
 the ``##`` sections is inserted under the title; no script or stylesheet is loaded from the network
-(MathJax, require.js and the widget loader that nbconvert would link are removed), so the page
-works offline and byte-for-byte the same on every run.
+and no script runs at all: every ``<script>`` nbconvert writes is removed (MathJax, require.js, the
+widget loader, empty ``src=""`` tags) and a Content-Security-Policy ``<meta>`` forbids script, so the
+page works offline and byte-for-byte the same on every run.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+
+from .index import CONTENT_SECURITY_POLICY
 
 REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
 REMOVE_INPUT_TAGS = ("remove-input", "remove_input", "hide-input", "hide_input")
@@ -71,17 +74,20 @@ def to_html(nb: nbformat.NotebookNode) -> str:
 
 def _finish(html: str, title: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
-    for script in soup.find_all("script"):
-        src = script.get("src", "")
-        text = script.string or ""
-        if src or "MathJax" in text or "require" in text or "mermaid" in text.lower():
-            script.decompose()
+    for script in soup.find_all("script"):  # reader mode runs no script (and the CSP forbids it)
+        script.decompose()
     for link in soup.find_all("link"):
         if link.get("href", "").startswith(("http://", "https://", "//")):
             link.decompose()
     if soup.title is not None:
         soup.title.string = title or "Report"
     head = soup.head or soup
+    csp = soup.new_tag("meta", attrs={"http-equiv": "Content-Security-Policy", "content": CONTENT_SECURITY_POLICY})
+    charset = head.find("meta", attrs={"charset": True})
+    if charset is not None:
+        charset.insert_after(csp)
+    else:
+        head.insert(0, csp)
     meta = soup.new_tag("meta", attrs={"name": "viewport", "content": "width=device-width, initial-scale=1"})
     head.append(meta)
     head.append(soup.new_tag("link", attrs={"rel": "icon", "href": "data:,"}))  # no favicon request

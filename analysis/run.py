@@ -8,12 +8,21 @@
 * A failing notebook does not stop the others: it is marked failed in the index with its error,
   its previous good report stays, and :func:`build` reports failure (the CLI exits non-zero).
 * Every file is written atomically (a temporary file in the same folder, then a rename), so an
-  interrupted build leaves the previous reports whole and the next run picks up where it stopped.
+  interrupted build leaves the previous reports whole and the next run picks up where it stopped. A
+  file that cannot be written (a full disk, a read-only file) is reported with its path.
+* One build at a time per build folder: an advisory lock (``fcntl.flock`` on ``.lock`` in the
+  build folder, released by the system when the holder dies) refuses a second build, or makes it
+  wait (``wait=True``). A page is recorded in the state, and later reused as ``cached``, only with
+  the hash of the very report this build wrote, so no interleaving can pass a page off as current.
+* ``output`` writes the reports into another folder (a parameterised build beside the published
+  one), with a build folder of its own. The pages of one folder share one ``as_of_year``: a request
+  that would mix years is refused, and the index records each page's parameters.
 """
 
 from __future__ import annotations
 
 import ast
+import fcntl
 import hashlib
 import json
 import os
@@ -23,6 +32,7 @@ import tempfile
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -39,6 +49,7 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 DEFAULT_TIMEOUT = 600
 STATE_FILE = "state.json"
+LOCK_FILE = ".lock"
 
 
 class BuildError(RuntimeError):
@@ -54,6 +65,7 @@ class Outcome:
     error: str = ""
     input_hash: str = ""
     parameters: dict = field(default_factory=dict)
+    report_sha256: str = ""
 
 
 # --- what to build -----------------------------------------------------------------------------
@@ -194,6 +206,54 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
+def _write(path: Path, data: str | bytes) -> None:
+    """:func:`atomic_write`, with a failure (full disk, read-only file) as a one-line BuildError naming the path."""
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise BuildError(f"cannot write {path}: {exc.strerror or exc}; the previous files are kept") from None
+
+
+@contextmanager
+def build_lock(build: Path, wait: bool = False):
+    """Hold the build folder's lock (see the module docstring) for the duration of the block.
+
+    Raises
+    ------
+    BuildError
+        If another build holds the lock and ``wait`` is False, or the lock file cannot be made.
+    """
+    try:
+        build.mkdir(parents=True, exist_ok=True)
+        fd = os.open(build / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise BuildError(f"cannot write to build folder {build}: {exc.strerror or exc}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                raise BuildError(f"another build is running on {build}; wait for it to finish or pass --wait") from None
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the only descriptor releases the lock
+
+
+def output_folders(output: Path | str | None = None) -> tuple[Path, Path]:
+    """(reports folder, build folder) for a build into ``output`` (default: the published reports).
+
+    A build into another folder gets a build folder of its own, ``build/output-<hash of the path>``,
+    so its state, cache and lock never touch the published build's.
+    """
+    reports = paths.reports_dir()
+    if output is None or Path(output).resolve() == reports:
+        return reports, paths.build_dir()
+    target = Path(output).resolve()
+    digest = hashlib.sha256(str(target).encode()).hexdigest()[:12]
+    return target, paths.build_dir() / f"output-{digest}"
+
+
 def load_state(build: Path) -> dict:
     try:
         return json.loads((build / STATE_FILE).read_text(encoding="utf-8"))
@@ -244,8 +304,12 @@ def execute_one(notebook: str, executed: str, parameters: dict, kernel: str, tim
     start = time.perf_counter()
     # the kernel inherits this process's stderr: send its chatter to the notebook's log, not the terminal
     log = Path(executed).parent.parent / "logs" / (Path(notebook).stem + ".log")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except OSError as exc:
+        return {"status": "failed", "seconds": 0.0, "error": f"cannot write {log}: {exc.strerror or exc}",
+                "html": None, "title": ""}
     saved_stderr = os.dup(2)
     os.dup2(log_fd, 2)
     previous = signal.signal(signal.SIGALRM, _alarm)
@@ -282,7 +346,10 @@ def execute_one(notebook: str, executed: str, parameters: dict, kernel: str, tim
         os.close(saved_stderr)
         os.close(log_fd)
     if nb is not None:
-        atomic_write(Path(executed), nbformat.writes(nb))
+        try:
+            atomic_write(Path(executed), nbformat.writes(nb))
+        except OSError as exc:
+            status, html, error = "failed", None, f"cannot write {executed}: {exc.strerror or exc}"
     title = notebook_title(nbformat.read(notebook, as_version=4))
     return {"status": status, "seconds": time.perf_counter() - start, "error": error.replace("\n", " "),
             "html": html, "title": title}
@@ -299,13 +366,26 @@ def build(
     kernel: str = KERNEL,
     timeout: int = DEFAULT_TIMEOUT,
     progress: bool = True,
+    output: Path | str | None = None,
+    wait: bool = False,
 ) -> list[Outcome]:
     """Build the reports (see the module docstring). Returns one outcome per selected notebook.
+
+    Parameters
+    ----------
+    only, raw_parameters, force, jobs, kernel, timeout, progress :
+        As the command line's ``--only``, ``-p``, ``--force``, ``--jobs``, ``--kernel``,
+        ``--timeout`` and (not) ``--quiet``.
+    output : path, optional
+        Folder for the reports instead of the published ``reports/`` (:func:`output_folders`).
+    wait : bool, default False
+        Wait for another build on the same build folder instead of refusing.
 
     Raises
     ------
     BuildError
-        For a bad request, before anything is written.
+        For a bad request, or another build running, before anything is written; for a file that
+        cannot be written during the build (the previous files are kept).
     DataValidationError
         If the dataset is invalid, before anything is written.
     """
@@ -317,13 +397,20 @@ def build(
     if not notebooks:
         raise BuildError(f"no notebooks found in {paths.notebooks_dir()}")
     parameters = resolve_parameters(notebooks, raw_parameters or [])
-    reports, build_dir = paths.reports_dir(), paths.build_dir()
+    reports, build_dir = output_folders(output)
+    with build_lock(build_dir, wait):
+        return _build_locked(notebooks, parameters, force, jobs, kernel, timeout, progress, reports, build_dir)
+
+
+def _build_locked(notebooks, parameters, force, jobs, kernel, timeout, progress, reports: Path,
+                  build_dir: Path) -> list[Outcome]:
     state = load_state(build_dir)
     common = _inputs_digest()
     up_to_date = _all_cached(notebooks, parameters, kernel, common, state, reports) if not force else None
     if up_to_date is not None and state.get("validated_inputs") == common:
         # nothing changed since a build that validated these very inputs: nothing to write
         return up_to_date
+    _check_one_as_of(notebooks, parameters, state, reports)
 
     # start the worker server now: it imports papermill and nbconvert while the data is validated
     context = get_context("forkserver")
@@ -335,13 +422,12 @@ def build(
     from tqdm import tqdm
 
     from . import data, index
+    from .params import check_parameters
 
     dataset = data.load()  # validate before anything is written
-    from .narrative import check_parameters
-
-    for params in parameters.values():
+    for nb, params in parameters.items():
         try:
-            check_parameters(dataset, **params)
+            check_parameters(dataset, nb, **params)
         except ValueError as exc:
             raise BuildError(str(exc)) from None
     _check_kernel(kernel)
@@ -375,28 +461,96 @@ def build(
                 except Exception as exc:  # noqa: BLE001 - a crashed worker fails only its notebook
                     result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "html": None,
                               "title": ""}
+                written = ""
                 if result["status"] == "ok":
-                    atomic_write(reports / f"{nb.stem}.html", result["html"])
+                    page = result["html"].encode("utf-8")
+                    try:
+                        atomic_write(reports / f"{nb.stem}.html", page)
+                        written = hashlib.sha256(page).hexdigest()
+                    except OSError as exc:
+                        result.update(status="failed", error=f"cannot write {reports / f'{nb.stem}.html'}: "
+                                                             f"{exc.strerror or exc}; the previous report is kept")
+                ok = result["status"] == "ok"
                 outcome = Outcome(nb.stem, result["title"], result["status"], round(result["seconds"], 1),
-                                  result["error"], digest if result["status"] == "ok" else "", parameters[nb])
+                                  result["error"], digest if ok else "", parameters[nb], written)
                 outcomes[nb.stem] = outcome
-                state["notebooks"][nb.stem] = asdict(outcome)
-                atomic_write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+                if ok or not (reports / f"{nb.stem}.html").is_file():
+                    state["notebooks"][nb.stem] = asdict(outcome)
+                else:  # failed: the previous good report stays, and so does the record of how it was built
+                    kept = state["notebooks"].get(nb.stem, {})
+                    state["notebooks"][nb.stem] = dict(asdict(outcome), kept=_kept(kept))
+                _write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
                 bar.set_postfix_str(f"{nb.stem}: {outcome.status}")
                 bar.update(1)
     bar.close()
 
     ordered = [outcomes[nb.stem] for nb in notebooks]
     for outcome in ordered:
-        state["notebooks"][outcome.name] = asdict(outcome)
-    as_of = next((p["as_of_year"] for p in parameters.values() if "as_of_year" in p), None)
+        if outcome.status == "cached":
+            state["notebooks"][outcome.name] = asdict(outcome)
+    entries = _mark_differing(_index_entries(state, reports))
     previous_statuses = state.get("statuses", {})
-    page, statuses = index.render(dataset, _index_entries(state, reports), previous_statuses, as_of)
-    atomic_write(reports / "index.html", page)
+    page, statuses = index.render(dataset, entries, previous_statuses, _index_as_of(entries))
+    _write(reports / "index.html", page)
     state["statuses"] = statuses
     state["validated_inputs"] = common
-    atomic_write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+    _write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     return ordered
+
+
+def _kept(record: dict) -> dict:
+    """How the report kept after a failure was built (its parameters and hash), from its state record."""
+    if "kept" in record:
+        return record["kept"]
+    return {"parameters": record.get("parameters", {}), "report_sha256": record.get("report_sha256", "")}
+
+
+# --- one as_of_year per folder -----------------------------------------------------------------
+
+
+def _effective_as_of(notebook: Path, params: dict):
+    """The ``as_of_year`` a page is built with: injected, else the notebook's default (None if undeclared)."""
+    if "as_of_year" in params:
+        return params["as_of_year"]
+    declared = declared_parameters(notebook).get("as_of_year")
+    if declared is None:
+        return None
+    try:
+        return ast.literal_eval(declared["default"])
+    except (ValueError, SyntaxError):
+        return declared["default"]
+
+
+def _page_parameters(record: dict) -> dict:
+    """The parameters of the report that stands in the folder for a state record."""
+    return record["kept"]["parameters"] if "kept" in record else record.get("parameters", {})
+
+
+def _check_one_as_of(notebooks: list[Path], parameters: dict, state: dict, reports: Path) -> None:
+    """Refuse a build after which the folder's pages would not share one ``as_of_year``."""
+    chosen = {nb.stem for nb in notebooks}
+    years = {}
+    for nb in list_notebooks():
+        if nb.stem in chosen:
+            params = parameters[nb]
+        elif (reports / f"{nb.stem}.html").is_file() and nb.stem in state["notebooks"]:
+            params = _page_parameters(state["notebooks"][nb.stem])
+        else:
+            continue
+        year = _effective_as_of(nb, params)
+        if year is not None:
+            years[nb.stem] = year
+    if len(set(years.values())) > 1:
+        listed = ", ".join(f"{name} as of {year}" for name, year in years.items())
+        raise BuildError(f"the reports in {reports} would mix as_of_year ({listed}); build them all with the same "
+                         "-p as_of_year, or write this build elsewhere with --output DIR")
+
+
+def _index_as_of(entries: list[dict]):
+    """The ``as_of_year`` the index presents: the one injected into its pages (None: the dataset's default)."""
+    injected = [e["page_parameters"]["as_of_year"] for e in entries
+                if e["has_report"] and "as_of_year" in e["page_parameters"]]
+    return injected[0] if injected else None
 
 
 def _all_cached(notebooks, parameters, kernel, common, state, reports) -> list[Outcome] | None:
@@ -408,23 +562,46 @@ def _all_cached(notebooks, parameters, kernel, common, state, reports) -> list[O
 
 
 def _cached(nb: Path, params: dict, kernel: str, common: str, state: dict, reports: Path) -> Outcome | None:
-    """A ``cached`` outcome if the notebook's inputs match its last successful run and its report exists."""
+    """A ``cached`` outcome if the notebook's inputs match its last successful run and the report in
+    the folder is the very one that run wrote (same sha256)."""
     before = state["notebooks"].get(nb.stem, {})
     digest = input_hash(nb, params, kernel, common)
     if before.get("input_hash") != digest or before.get("status") not in ("ok", "cached"):
         return None
-    if not (reports / f"{nb.stem}.html").is_file():
+    report = reports / f"{nb.stem}.html"
+    try:
+        if not before.get("report_sha256") or hashlib.sha256(report.read_bytes()).hexdigest() != before["report_sha256"]:
+            return None
+    except OSError:
         return None
-    return Outcome(nb.stem, before.get("title", ""), "cached", before.get("seconds", 0.0), "", digest, params)
+    return Outcome(nb.stem, before.get("title", ""), "cached", before.get("seconds", 0.0), "", digest, params,
+                   before["report_sha256"])
 
 
 def _index_entries(state: dict, reports: Path) -> list[dict]:
-    """Every notebook known to the state, in order, with whether a report exists."""
+    """Every notebook known to the state, in order, with whether a report exists and how it was built."""
     entries = []
     for nb in list_notebooks():
-        entry = {"name": nb.stem, "title": "", "status": "not built", "seconds": None, "error": ""}
-        entry.update(state["notebooks"].get(nb.stem, {}))
+        entry = {"name": nb.stem, "title": "", "status": "not built", "seconds": None, "error": "", "parameters": {}}
+        record = state["notebooks"].get(nb.stem, {})
+        entry.update({k: v for k, v in record.items() if k != "kept"})
         entry["has_report"] = (reports / f"{nb.stem}.html").is_file()
+        entry["page_parameters"] = _page_parameters(record) if record else {}
+        entry["as_of"] = _effective_as_of(nb, entry["page_parameters"])
         entry["file"] = f"{nb.stem}.html"
         entries.append(entry)
+    return entries
+
+
+def _mark_differing(entries: list[dict]) -> list[dict]:
+    """Flag (``differs``) every page whose ``as_of_year`` is not that of the pages built by this run.
+
+    Only a failed notebook's kept report can differ (the build refuses a request that would mix
+    years); the index then says so instead of presenting it as part of the scorecard.
+    """
+    built = [e["as_of"] for e in entries if e["has_report"] and e["status"] in ("ok", "cached")]
+    reference = built[0] if built else None
+    for e in entries:
+        e["scorecard_as_of"] = reference
+        e["differs"] = bool(built) and e["has_report"] and e["as_of"] != reference
     return entries

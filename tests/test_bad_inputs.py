@@ -84,6 +84,16 @@ def assert_one_line(result, *phrases):
         assert phrase in lines[0], lines[0]
 
 
+def assert_cause_first(result, *phrases):
+    """The first line names the cause; the problems it causes elsewhere (a key other rows refer to)
+    follow, one ``error:`` line each, at most 20 and a count."""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert 1 <= len(lines) <= 21 and all(line.startswith("error: ") for line in lines), result.stderr
+    assert all(len(line) <= 310 for line in lines)
+    for phrase in phrases:
+        assert phrase in lines[0], lines[0]
+
+
 def test_corpus_is_large_enough():
     assert len(DATA_CASES) + len(CLI_CASES) + 2 >= 30
     assert {c[0] for c in DATA_CASES} == {"sources.csv", "indicators.csv", "pledges.csv", "observations.csv"}
@@ -99,7 +109,7 @@ def test_bad_cell_in_every_column(published, tmp_path, file, column, value, phra
     result = run_build({"ZJCP_DATA_DIR": str(data), "ZJCP_REPORTS_DIR": str(published / "reports"),
                         "ZJCP_BUILD_DIR": str(published / "build")})
     assert result.returncode == 2
-    assert_one_line(result, f"{file}, row 2", f"field '{column}'", phrase)
+    assert_cause_first(result, f"{file}, row 2", f"field '{column}'", phrase)
     assert tree_hashes(published) == before
 
 
@@ -168,3 +178,173 @@ def test_notebook_execution_failure(tmp_path, body, args, message):
     assert {k: v for k, v in after.items() if k != "index.html"} == {k: v for k, v in before.items() if k != "index.html"}
     index = BeautifulSoup((folders["reports"] / "index.html").read_text(), "html.parser")
     assert message in index.get_text()
+
+
+# --- whole-file and plausibility cases (issue 13) ------------------------------------------------
+
+
+def _set_cells(file: str, row: int, **cells):
+    """A change to ``file``: the cells of spreadsheet row ``row`` (header = 1) set to new text."""
+
+    def change(folder: Path) -> None:
+        header, rows = read_rows(folder / file)
+        rows[row - 2].update(cells)
+        write_rows(folder / file, header, rows)
+
+    return change
+
+
+def _header_only(file: str):
+    def change(folder: Path) -> None:
+        header, _ = read_rows(folder / file)
+        write_rows(folder / file, header, [])
+
+    return change
+
+
+def _raw(file: str, edit):
+    def change(folder: Path) -> None:
+        (folder / file).write_bytes(edit((folder / file).read_bytes()))
+
+    return change
+
+
+def _cp1252_in(file: str, row: int, column: str):
+    """A Windows-1252 en dash (byte 0x96, invalid in UTF-8) in one cell far into the file (past 8 KB)."""
+
+    def change(folder: Path) -> None:
+        header, rows = read_rows(folder / file)
+        marker = "\x00MARK\x00"
+        rows[row - 2][column] += marker
+        write_rows(folder / file, header, rows)
+        raw = (folder / file).read_bytes()
+        assert raw.index(marker.encode()) > 8192
+        (folder / file).write_bytes(raw.replace(marker.encode(), b" 2021\x962022"))
+
+    return change
+
+
+#: Row 338 of observations.csv: Zhejiang's per capita disposable income, 2022, 60302 yuan (scale 1).
+INCOME_2022 = 338
+#: Row 340: the same series in 2024, its last year (67013 yuan).
+INCOME_2024 = 340
+#: Row 156: Zhejiang's GDP growth 2024, quote "...比上年增长5.5%" (an increase).
+GROWTH_2024 = 156
+
+FILE_CASES = [
+    ("nan-value", _set_cells("observations.csv", 2, value="NaN"),
+     ["observations.csv, row 2, field 'value'", "'NaN' is not a valid number"]),
+    ("inf-value", _set_cells("observations.csv", 2, value="inf"),
+     ["observations.csv, row 2, field 'value'", "'inf' is not a valid number"]),
+    ("fullwidth-value", _set_cells("observations.csv", INCOME_2022, value="６０３０２"),
+     [f"observations.csv, row {INCOME_2022}, field 'value'", "'６０３０２' is not a valid number", "ASCII digits"]),
+    ("fullwidth-year", _set_cells("observations.csv", INCOME_2022, year="２０２２"),
+     [f"observations.csv, row {INCOME_2022}, field 'year'", "'２０２２' is not a valid integer"]),
+    ("fullwidth-target-year", _set_cells("pledges.csv", 2, target_year="２０２６"),
+     ["pledges.csv, row 2, field 'target_year'", "'２０２６' is not a valid integer"]),
+    ("nan-scale", _set_cells("pledges.csv", 2, scale="nan"),
+     ["pledges.csv, row 2, field 'scale'", "'nan' is not a valid number"]),
+    ("header-only-observations", _header_only("observations.csv"),
+     ["observations.csv: has a header but no rows"]),
+    ("header-only-pledges", _header_only("pledges.csv"), ["pledges.csv: has a header but no rows"]),
+    ("header-only-sources", _header_only("sources.csv"), ["sources.csv: has a header but no rows"]),
+    ("header-only-indicators", _header_only("indicators.csv"), ["indicators.csv: has a header but no rows"]),
+    ("bom", _raw("sources.csv", lambda raw: b"\xef\xbb\xbf" + raw), ["sources.csv, row 1", "byte-order mark"]),
+    ("semicolons", _raw("indicators.csv", lambda raw: raw.replace(b",", b";")),
+     ["indicators.csv, row 1", "separated by semicolons"]),
+    ("cp1252-byte-far-down", _cp1252_in("observations.csv", 500, "note"),
+     ["observations.csv, row 500, field 'note'", "not readable as UTF-8"]),
+    ("javascript-url", _set_cells("sources.csv", 2, url="javascript:alert(5)"),
+     ["sources.csv, row 2, field 'url'", "'javascript:alert(5)' breaks the rule"]),
+    ("data-url", _set_cells("sources.csv", 2, url="data:text/html,<script>alert(1)</script>"),
+     ["sources.csv, row 2, field 'url'", "breaks the rule"]),
+    ("scale-10-on-yuan", _set_cells("observations.csv", INCOME_2022, value="603020", scale="10"),
+     [f"observations.csv, row {INCOME_2022}, field 'value'", "value 603020 is 10.5 times the 2021 figure (57541",
+      "needs a note explaining it"]),
+    ("scale-7", _set_cells("observations.csv", INCOME_2022, value="422114", scale="7"),
+     [f"observations.csv, row {INCOME_2022}, field 'scale'", "scale 7 is neither a power of ten"]),
+    ("scale-minus-1-on-increase", _set_cells("observations.csv", GROWTH_2024, value="-5.5", scale="-1"),
+     [f"observations.csv, row {GROWTH_2024}, field 'scale'", "negative but the quote states no decrease"]),
+    ("year-after-publication", _set_cells("observations.csv", INCOME_2022, year="2042"),
+     [f"observations.csv, row {INCOME_2022}, field 'year'", "year 2042 is after the publication of its source"]),
+    ("year-out-of-range", _set_cells("observations.csv", INCOME_2022, year="2101"),
+     [f"observations.csv, row {INCOME_2022}, field 'year'", "'2101' breaks the rule"]),
+    ("publication-in-future", _set_cells("sources.csv", 2, published="2203-01-12"),
+     ["sources.csv, row 2, field 'published'", "publication date 2203-01-12 is in the future"]),
+    ("jump-in-official-series", _set_cells("observations.csv", INCOME_2024, value="6701.3", quoted_value="6701.3",
+                                           quote="浙江2024年居民人均可支配收入为6701.3元,位居第三。"),
+     [f"observations.csv, row {INCOME_2024}, field 'value'", "the 2023 figure (63830, row 339)",
+      "needs a note explaining it"]),
+    ("huge-cell", _set_cells("observations.csv", 2, value="9" * 10_000_000),
+     ["observations.csv, row 2, field 'value'", "is not a valid number", "characters)"]),
+    ("huge-text-cell", _set_cells("observations.csv", 2, quote="x" * 10_000_000),
+     ["observations.csv, row 2, field 'quote'", "breaks the rule", "characters)"]),
+]
+
+
+@pytest.mark.parametrize(("change", "phrases"), [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES])
+def test_bad_file(published, tmp_path, change, phrases):
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    change(data)
+    before, data_before = tree_hashes(published), tree_hashes(data)
+    result = run_build({"ZJCP_DATA_DIR": str(data), "ZJCP_REPORTS_DIR": str(published / "reports"),
+                        "ZJCP_BUILD_DIR": str(published / "build")})
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert_one_line(result, *phrases)
+    assert len(result.stderr) < 400  # a 10 MB cell makes a short message
+    assert tree_hashes(published) == before
+    assert tree_hashes(data) == data_before
+
+
+def test_every_problem_is_listed_up_to_a_limit(published, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    header, rows = read_rows(data / "observations.csv")
+    for row in rows[:25]:
+        row["value"] = "NaN"
+    write_rows(data / "observations.csv", header, rows)
+    before = tree_hashes(published)
+    result = run_build({"ZJCP_DATA_DIR": str(data), "ZJCP_REPORTS_DIR": str(published / "reports"),
+                        "ZJCP_BUILD_DIR": str(published / "build")})
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(",")[1].strip() for line in lines[:20]] == [f"row {n}" for n in range(2, 22)]
+    assert lines[20] == "error: 5 more problems not listed (the first 20 are above)"
+    assert len(lines) == 21
+    assert tree_hashes(published) == before
+
+
+PARAMETER_CASES = [
+    (["build", "--quiet", "-p", "geography", "Hangzhou"],
+     "parameter geography='Hangzhou': expected one of Jiaxing, Jiashan, Jiaxing Port (05-jiaxing accepts Jiaxing"),
+    (["build", "--quiet", "--only", "05", "-p", "geography", "Zhejiang"],
+     "parameter geography='Zhejiang': expected one of Jiaxing, Jiashan, Jiaxing Port (05-jiaxing accepts Jiaxing"),
+    (["build", "--quiet", "--only", "05", "-p", "comparison", "Mars"], "parameter comparison='Mars': expected one of Hangzhou"),
+    (["coverage", "--geography", "Mars"], "parameter geography='Mars': expected one of"),
+    (["build", "--quiet", "--only", "01", "-p", "as_of_year", "2023"], "would mix as_of_year (00-overview as of 2025"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), PARAMETER_CASES, ids=[" ".join(a) for a, _ in PARAMETER_CASES])
+def test_parameters_mean_the_same_everywhere(published, args, message):
+    before = tree_hashes(published)
+    env = dict(os.environ, ZJCP_REPORTS_DIR=str(published / "reports"), ZJCP_BUILD_DIR=str(published / "build"))
+    result = subprocess.run([sys.executable, "-m", "analysis", *args], env=env, capture_output=True, text=True,
+                            timeout=300, check=False)
+    assert result.returncode == 2, result.stderr
+    assert_one_line(result, message)
+    assert tree_hashes(published) == before
+
+
+def test_a_build_running_on_the_folder_refuses_a_second(published):
+    import fcntl
+
+    before = tree_hashes(published)
+    with (published / "build" / ".lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = run_build({"ZJCP_REPORTS_DIR": str(published / "reports"), "ZJCP_BUILD_DIR": str(published / "build")},
+                           "--force")
+    assert result.returncode == 2
+    assert_one_line(result, "another build is running on", "pass --wait")
+    assert tree_hashes(published) == before

@@ -6,6 +6,7 @@ here, with the notebooks, reports and build folders pointed at temporary copies.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -243,3 +244,48 @@ def test_notebooks_are_committed_without_outputs():
         nb = nbformat.read(path, as_version=4)
         assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"), path.name
         assert any("parameters" in cell.metadata.get("tags", []) for cell in nb.cells), path.name
+
+
+def _limit_file_size(limit: int):
+    """A ``preexec_fn`` making every file write beyond ``limit`` bytes fail with EFBIG, as a full disk would."""
+
+    def apply():
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_full_disk_during_the_build_keeps_the_previous_reports(workspace):
+    make_notebook(workspace["notebooks"], "01-a", "print('small')")
+    assert cli().returncode == 0
+    before = tree_hashes(workspace["reports"])
+    make_notebook(workspace["notebooks"], "01-a", "print('x' * 2_000_000)")
+    result = subprocess.run([sys.executable, "-m", "analysis", "build", "--quiet"], capture_output=True, text=True,
+                            timeout=240, env=os.environ.copy(), check=False, preexec_fn=_limit_file_size(1_000_000))
+    assert result.returncode in (1, 2), result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "cannot write" in lines[0] and "File too large" in lines[0], result.stderr
+    assert str(workspace["build"]) in lines[0] or str(workspace["reports"]) in lines[0]
+    after = tree_hashes(workspace["reports"])
+    assert after["01-a.html"] == before["01-a.html"]
+    assert not [name for name in after if name.endswith(".tmp")]
+
+
+def test_unwritable_index_exits_two_with_the_path(workspace):
+    make_notebook(workspace["notebooks"], "01-a", "print('a')")
+    assert cli().returncode == 0
+    report = (workspace["reports"] / "01-a.html").read_bytes()
+    (workspace["reports"] / "index.html").unlink()
+    (workspace["reports"] / "index.html").mkdir()  # a file that cannot be replaced (root ignores chmod)
+    make_notebook(workspace["notebooks"], "01-a", "print('a again')")
+    result = cli()
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"cannot write {workspace['reports'] / 'index.html'}" in lines[0] and "previous files are kept" in lines[0]
+    # the page was rendered and written whole before the index failed; the state records exactly that page
+    assert b"a again" in (workspace["reports"] / "01-a.html").read_bytes() != report
+    assert state(workspace)["notebooks"]["01-a"]["report_sha256"] == hashlib.sha256(
+        (workspace["reports"] / "01-a.html").read_bytes()).hexdigest()
