@@ -445,7 +445,7 @@ UNIT_FACTORS = {
 }
 
 #: Words in a quote that state a decrease (a negative ``scale`` turns it into a negative change).
-DECREASE_WORDS = re.compile(r"decreas|declin|\bfell\b|\bfall|\bdrop|\bdown\b|reduc|lower|下降|减少|減少|降低|下跌",
+DECREASE_WORDS = re.compile(r"decreas|declin|\bfell\b|\bfall|\bdrop|\bdown\b|reduc|lower|下降|减少|減少|降低|下跌|精简|压减|缩减",
                             re.IGNORECASE)
 
 #: Year-on-year factor beyond which a figure in an official series is an error, unless its note
