@@ -16,19 +16,35 @@ from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from .tables import CSS as TABLE_CSS
+from .tables import FONT_STACK
+
 REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
 REMOVE_INPUT_TAGS = ("remove-input", "remove_input", "hide-input", "hide_input")
 
-_EXTRA_CSS = """
+_EXTRA_CSS = (
+    """
 body { max-width: 60rem; margin: 0 auto; padding: 0 1rem; overflow-x: hidden; }
+body, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown, nav.toc { font-family: """ + FONT_STACK + """; }
 .jp-Notebook { padding: 0 !important; }
-nav.toc { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; border-left: 3px solid #0072B2; padding: 0.2rem 1rem; margin: 1rem 0 1.5rem; background: #F5F8FB; }
+nav.toc { border-left: 3px solid #0072B2; padding: 0.2rem 1rem; margin: 1rem 0 1.5rem; background: #F5F8FB; }
 nav.toc ol { margin: 0.3rem 0; padding-left: 1.2rem; }
-.jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
+.jp-RenderedHTMLCommon table:not(.zt) { display: block; overflow-x: auto; max-width: 100%; }
 .jp-RenderedImage img, .jp-OutputArea-output img { max-width: 100%; height: auto; }
-.jp-OutputArea-output pre { white-space: pre-wrap; }
-@media (max-width: 600px) { body { padding: 0 0.4rem; } }
+.jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.jp-RenderedHTMLCommon a, .jp-RenderedMarkdown a { color: #0b5394; overflow-wrap: anywhere; }
+.jp-RenderedHTMLCommon blockquote { color: #333; overflow-wrap: anywhere; }
+.jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow-wrap: anywhere; min-width: 0; }
+.jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-Cell-outputWrapper { max-width: 100%; min-width: 0; }
+.jp-OutputArea-output.jp-RenderedHTMLCommon { overflow-x: visible; }
+@media (max-width: 600px) {
+  body { padding: 0 0.5rem; }
+  .jp-Cell { padding: 0 !important; }
+  .jp-OutputArea-child { display: block; }
+}
 """
+    + TABLE_CSS
+)
 
 
 def _exporter() -> HTMLExporter:
