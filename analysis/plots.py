@@ -325,8 +325,6 @@ def scorecard(dataset: Dataset, table: pd.DataFrame, by: str = "theme", ax=None)
         return _empty(fig, "No scorecard: there is no pledge in this selection.")
     sns.heatmap(counts, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, linecolor="white", ax=ax)
     ax.set_xticklabels([wrap(STATUS_LABELS[c], 12) for c in counts.columns], rotation=0)
-    for tick, status in zip(ax.get_xticklabels(), counts.columns):
-        tick.set_color("#222222")
     ax.set_xlabel("status (number of pledges)")
     ax.set_ylabel("")
     ax.set_yticklabels([_plain(wrap(t.get_text(), 22)) for t in ax.get_yticklabels()], rotation=0)

@@ -32,7 +32,8 @@ nav.toc ol { margin: 0.3rem 0; padding-left: 1.2rem; }
 .jp-RenderedHTMLCommon table:not(.zt) { display: block; overflow-x: auto; max-width: 100%; }
 .jp-RenderedImage img, .jp-OutputArea-output img { max-width: 100%; height: auto; }
 .jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-.jp-RenderedHTMLCommon a, .jp-RenderedMarkdown a { color: #0b5394; overflow-wrap: anywhere; }
+.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited, .jp-RenderedHTMLCommon a:hover {
+  color: #0b5394; text-decoration: underline; overflow-wrap: anywhere; }
 .jp-RenderedHTMLCommon blockquote { color: #333; overflow-wrap: anywhere; }
 .jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow-wrap: anywhere; min-width: 0; }
 .jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-Cell-outputWrapper { max-width: 100%; min-width: 0; }

@@ -148,40 +148,51 @@ def _badge_css() -> str:
 FONT_STACK = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "Noto Sans SC", '
               '"Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", sans-serif')
 
-#: The style of every table (reports and index); no script needed.
+#: The style of every table (reports and index); no script needed. Selectors start at ``.zt-block`` so
+#: they win over nbconvert's own table rules.
 CSS = (
     """
 .zt-block { margin: 0.6rem 0 1.2rem; max-width: 100%; }
-table.zt { border-collapse: collapse; font-size: 0.88rem; width: 100%; table-layout: auto; margin: 0; }
-table.zt caption { text-align: left; font-weight: 600; padding: 0.2rem 0; caption-side: top; }
-table.zt th, table.zt td { padding: 0.35rem 0.5rem; border-bottom: 1px solid #e2e2e2; text-align: left;
-  vertical-align: top; overflow-wrap: anywhere; }
-table.zt thead th { background: #f3f5f7; border-bottom: 2px solid #c8ced4; font-weight: 600; }
-table.zt td.num, table.zt th.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.zt tbody tr:nth-child(even) { background: #fafbfc; }
+.zt-block table.zt { border-collapse: collapse; font-size: 0.88rem; width: 100%; table-layout: auto; margin: 0;
+  color: #1a1a1a; }
+.zt-block table.zt caption { text-align: left; font-weight: 600; padding: 0.2rem 0; caption-side: top; }
+.zt-block table.zt th, .zt-block table.zt td { padding: 0.35rem 0.5rem; border: none; border-bottom: 1px solid #e2e2e2;
+  text-align: left; vertical-align: top; overflow-wrap: break-word; line-height: 1.4; }
+.zt-block table.zt thead th { background: #f3f5f7; border-bottom: 2px solid #c8ced4; font-weight: 600; }
+.zt-block table.zt td.num, .zt-block table.zt th.num { text-align: right; font-variant-numeric: tabular-nums;
+  white-space: nowrap; }
+.zt-block table.zt tbody tr, .zt-block table.zt tbody tr:hover { background: #fff; }
+.zt-block table.zt tbody tr:nth-child(even) { background: #f8f9fa; }
 .zt-badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 0.7rem; font-size: 0.8rem;
-  font-weight: 600; line-height: 1.4; }
+  font-weight: 600; line-height: 1.4; overflow-wrap: normal; }
 .zt-reason { display: block; color: #4a4a4a; font-size: 0.78rem; margin-top: 0.15rem; }
 .zt-sub { display: block; color: #4a4a4a; font-size: 0.8rem; }
 details.zt-src { margin-top: 0.15rem; font-size: 0.8rem; }
-details.zt-src > summary { cursor: pointer; color: #0b5394; text-decoration: underline; }
+details.zt-src > summary, details.zt-more > summary { cursor: pointer; color: #0b5394; }
+details.zt-src > summary { text-decoration: underline; }
 details.zt-src blockquote { margin: 0.3rem 0; padding: 0.1rem 0.5rem; border-left: 3px solid #8aa9c4;
-  background: #f5f8fb; font-style: normal; }
-details.zt-src p { margin: 0.2rem 0; }
-.zt a, .zt-src a, a.zt-url { overflow-wrap: anywhere; word-break: break-word; }
-details.zt-more { margin-top: 0.3rem; }
-details.zt-more > summary { cursor: pointer; color: #0b5394; font-weight: 600; padding: 0.3rem 0; }
-.zt-note { color: #4a4a4a; font-size: 0.85rem; margin: 0.3rem 0; }
+  background: #f5f8fb; font-style: normal; color: #1a1a1a; }
+.zt-block details.zt-src p { margin: 0.2rem 0; text-align: left; }
+.zt-block a:link, .zt-block a:visited, .zt-block a:hover, details.zt-src a:link, details.zt-src a:visited {
+  color: #0b5394; text-decoration: underline; }
+a.zt-url { word-break: break-all; }
+details.zt-more { margin: 0.3rem 0 1rem; }
+details.zt-more > summary { font-weight: 600; padding: 0.3rem 0; }
+.zt-block p.zt-note, p.zt-note { color: #4a4a4a; font-size: 0.85rem; margin: 0.3rem 0; }
 @media (max-width: 700px) {
-  table.zt, table.zt tbody, table.zt tr, table.zt td, table.zt th { display: block; width: 100%; box-sizing: border-box; }
-  table.zt thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
-  table.zt tr { border: 1px solid #d5dadf; border-radius: 0.4rem; margin: 0 0 0.6rem; padding: 0.2rem 0; background: #fff; }
-  table.zt tbody tr:nth-child(even) { background: #fff; }
-  table.zt td { border: none; padding: 0.2rem 0.6rem; text-align: left; }
-  table.zt td.num { text-align: left; }
-  table.zt td::before { content: attr(data-label); display: block; font-size: 0.72rem; font-weight: 600;
-    color: #4a4a4a; text-transform: uppercase; letter-spacing: 0.02em; }
-  table.zt td:first-child { font-weight: 600; }
+  .zt-block table.zt, .zt-block table.zt tbody, .zt-block table.zt tr, .zt-block table.zt td,
+  .zt-block table.zt caption { display: block; width: 100%; box-sizing: border-box; }
+  .zt-block table.zt thead { display: none; }
+  .zt-block table.zt tbody tr { border: 1px solid #d5dadf; border-radius: 0.4rem; margin: 0 0 0.6rem;
+    padding: 0.3rem 0; }
+  .zt-block table.zt tbody tr:nth-child(even) { background: #fff; }
+  .zt-block table.zt td, .zt-block table.zt td.num { border: none; padding: 0.15rem 0.6rem; text-align: left;
+    white-space: normal; }
+  .zt-block table.zt td:empty { display: none; }
+  .zt-block table.zt td::before { content: attr(data-label) ": "; font-size: 0.75rem; font-weight: 600;
+    color: #4a4a4a; }
+  .zt-block table.zt td:first-child { font-weight: 600; }
+  .zt-block table.zt td:first-child::before { content: none; }
 }
 """
     + _badge_css()
@@ -334,7 +345,7 @@ def observed_cell(dataset: Dataset, current: pd.DataFrame, sources: pd.DataFrame
     comparator = str(obs.get("comparator", "=")) if pd.notna(obs.get("comparator", "=")) else "="
     text = figure_text(value, unit, comparator, str(obs["status"]), year)
     source = sources.loc[obs["source_id"]]
-    return Safe(esc(text) + provenance_details(obs["quote"], source, "quote and source",
+    return Safe(esc(text) + provenance_details(obs["quote"], source, "quote, source",
                                                qualifier_words(comparator, str(obs["status"])), obs.get("note")))
 
 
@@ -347,7 +358,7 @@ def target_words(row) -> str:
 def pledge_cell(dataset: Dataset, pledges: pd.DataFrame, sources: pd.DataFrame, row) -> Safe:
     """The target in words with the pledge's quote and source one click away."""
     pledge = pledges.loc[row["pledge_id"]]
-    details = provenance_details(pledge["quote"], sources.loc[pledge["source_id"]], "pledge quote and source",
+    details = provenance_details(pledge["quote"], sources.loc[pledge["source_id"]], "pledge: quote, source",
                                  note=pledge.get("note"))
     return Safe(esc(target_words(row)) + details)
 
@@ -360,7 +371,7 @@ def base_cell(dataset, current, pledges, sources, row) -> Safe:
         pledge = pledges.loc[row["pledge_id"]]
         text = f"{number(row['base_value'], row['unit'])} ({int(row['base_year'])}, stated in the pledge)"
         return Safe(esc(text) + provenance_details(pledge["quote"], sources.loc[pledge["source_id"]],
-                                                   "quote and source"))
+                                                   "quote, source"))
     return observed_cell(dataset, current, sources, row["indicator_id"], row["geography"], row["base_value"],
                          row["base_year"], row["unit"])
 
@@ -434,14 +445,14 @@ def lineage_rows(dataset: Dataset, history: pd.DataFrame, fold_after: int | None
     for _, h in history.iterrows():
         unit = units.get(h["indicator_id"], "")
 
-        def target(pid, value, year):
+        def target(pid, value, year, unit=unit):
             if not isinstance(pid, str):
                 return Safe("–")
             p = pledges.loc[pid]
             words = COMPARATOR_WORDS.get(str(p["comparator"]), "")
             text = f"{words} {number(value, unit)}".strip() + f" by {int(year)}"
             return Safe(esc(text) + f'<span class="zt-sub">{esc(sources.at[p["source_id"], "title_en"])}</span>'
-                        + provenance_details(p["quote"], sources.loc[p["source_id"]], "pledge quote and source"))
+                        + provenance_details(p["quote"], sources.loc[p["source_id"]], "pledge: quote, source"))
 
         rows.append([
             names.get(h["indicator_id"], h["indicator_id"]),
@@ -464,7 +475,7 @@ def conflicts_rows(dataset: Dataset, conflicts: pd.DataFrame, fold_after: int | 
         source = sources.loc[c["source_id"]]
         comparator = str(c.get("comparator", "=")) if pd.notna(c.get("comparator", "=")) else "="
         figure = Safe(esc(figure_text(c["value"], unit, comparator, str(c["status"])))
-                      + provenance_details(c["quote"], source, "quote and source",
+                      + provenance_details(c["quote"], source, "quote, source",
                                            qualifier_words(comparator, str(c["status"]))))
         rows.append([
             info.at[c["indicator_id"], "name"] if c["indicator_id"] in info.index else c["indicator_id"],

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import csv
 import functools
-import json
 import http.server
+import json
 import os
 import shutil
 import threading
