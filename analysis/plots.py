@@ -284,12 +284,14 @@ def dumbbell(dataset: Dataset, table: pd.DataFrame, ax=None, max_rows: int | Non
     ax.scatter(cl, y, color=colors, edgecolor="#333333", linewidth=0.4, zorder=4, label="latest (colour = status)")
     outside = (base > hi) | (latest > hi) | (base < lo) | (latest < lo)
     for i in np.flatnonzero(outside):
-        for value in (base[i], latest[i]):
-            if value > hi or value < lo:
-                edge = hi if value > hi else lo
-                ax.scatter([edge], [y[i]], marker=">" if value > hi else "<", s=60, color="#333333", zorder=5)
-                ax.annotate(f"{value:,.0f}%", (edge, y[i]), xytext=(-6 if value > hi else 6, 7),
-                            textcoords="offset points", ha="right" if value > hi else "left", fontsize=8.5)
+        for side, edge in ((1, hi), (-1, lo)):
+            beyond = [(what, v) for what, v in (("base", base[i]), ("latest", latest[i])) if side * (v - edge) > 0]
+            if not beyond:
+                continue
+            text = ", ".join(f"{what} {v:,.0f}%" for what, v in beyond) if len(beyond) > 1 else f"{beyond[0][1]:,.0f}%"
+            ax.scatter([edge], [y[i]], marker=">" if side > 0 else "<", s=60, color="#333333", zorder=5)
+            ax.annotate(text, (edge, y[i]), xytext=(-6 * side, 7), textcoords="offset points",
+                        ha="right" if side > 0 else "left", fontsize=8.5)
     ax.axvline(100, color="#D55E00", lw=1.2, ls="--", label="target = 100%")
     ax.set_xlim(lo - 5, hi + 5)
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(decimals=0))

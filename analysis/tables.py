@@ -14,7 +14,9 @@ built here from escaped parts.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
@@ -55,6 +57,22 @@ def esc(text) -> str:
     if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA or text is pd.NaT:
         return ""
     return text if isinstance(text, Safe) else html.escape(str(text), quote=True)
+
+
+_URL = re.compile(r"https?://[^\s<>\"')]+[^\s<>\"').,;:]")
+
+
+def linkify(text) -> Safe:
+    """Escape text and turn every http(s) URL in it into a link."""
+    text = "" if text is None else str(text)
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0)
+        out.append(esc(text[last : match.start()]))
+        out.append(f'<a class="zt-url" href="{esc(url)}" rel="noopener">{esc(unquote(url))}</a>')
+        last = match.end()
+    out.append(esc(text[last:]))
+    return Safe("".join(out))
 
 
 def theme_label(theme: str) -> str:
@@ -161,6 +179,7 @@ CSS = (
 .zt-block table.zt thead th { background: #f3f5f7; border-bottom: 2px solid #c8ced4; font-weight: 600; }
 .zt-block table.zt td.num, .zt-block table.zt th.num { text-align: right; font-variant-numeric: tabular-nums;
   white-space: nowrap; }
+.zt-block table.zt td.nowrap { white-space: nowrap; }
 .zt-block table.zt tbody tr, .zt-block table.zt tbody tr:hover { background: #fff; }
 .zt-block table.zt tbody tr:nth-child(even) { background: #f8f9fa; }
 .zt-badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 0.7rem; font-size: 0.8rem;
@@ -186,7 +205,7 @@ details.zt-more > summary { font-weight: 600; padding: 0.3rem 0; }
   .zt-block table.zt tbody tr { border: 1px solid #d5dadf; border-radius: 0.4rem; margin: 0 0 0.6rem;
     padding: 0.3rem 0; }
   .zt-block table.zt tbody tr:nth-child(even) { background: #fff; }
-  .zt-block table.zt td, .zt-block table.zt td.num { border: none; padding: 0.15rem 0.6rem; text-align: left;
+  .zt-block table.zt td, .zt-block table.zt td.num, .zt-block table.zt td.nowrap { border: none; padding: 0.15rem 0.6rem; text-align: left;
     white-space: normal; }
   .zt-block table.zt td:empty { display: none; }
   .zt-block table.zt td::before { content: attr(data-label) ": "; font-size: 0.75rem; font-weight: 600;
@@ -265,8 +284,14 @@ def render(rows: list[list], columns: list[str], numeric: tuple[str, ...] = (), 
     return Table(f'<div class="zt-block">{inner}{note_html}</div>')
 
 
+#: Columns whose short values should not wrap (dates, years).
+NOWRAP = ("Published", "Year", "Where")
+
+
 def _num(column: str, numeric) -> str:
-    return ' class="num"' if column in numeric else ""
+    if column in numeric:
+        return ' class="num"'
+    return ' class="nowrap"' if column in NOWRAP else ""
 
 
 # --- provenance -------------------------------------------------------------------------------
@@ -281,7 +306,7 @@ def source_link(source: pd.Series) -> Safe:
     """The source's link (``<a href>`` to its full URL), or where the document is kept when it has none."""
     url = source.get("url")
     if isinstance(url, str) and url.startswith(("http://", "https://")):
-        return Safe(f'<a class="zt-url" href="{esc(url)}" rel="noopener">{esc(url)}</a>')
+        return Safe(f'<a class="zt-url" href="{esc(url)}" rel="noopener">{esc(unquote(url))}</a>')
     document = source.get("document")
     if isinstance(document, str) and document:
         return Safe(f"no public link recorded; the document is kept in the project's source documents "
@@ -309,7 +334,7 @@ def provenance_details(quote, source: pd.Series, summary: str = "source", qualif
     """A ``<details>`` element: the verbatim quote, what kind of figure it is, and the citation."""
     extra = f"<p>{esc(qualifier[:1].upper() + qualifier[1:])}.</p>" if qualifier else ""
     if isinstance(note, str) and note:
-        extra += f"<p>Note: {esc(note)}</p>"
+        extra += f"<p>Note: {linkify(note)}</p>"
     return Safe(
         f'<details class="zt-src"><summary>{esc(summary)}</summary>'
         f'<blockquote class="zt-quote">“{esc(quote)}”</blockquote>{extra}<p>{source_citation(source)}</p></details>'
@@ -459,7 +484,7 @@ def lineage_rows(dataset: Dataset, history: pd.DataFrame, fold_after: int | None
             h["geography"],
             target(h.get("previous_pledge_id"), h.get("previous_target_value"), h.get("previous_target_year")),
             target(h["pledge_id"], h["target_value"], h["target_year"]),
-            "first pledge" if h["verdict"] == "first" else h["verdict"],
+            "first pledge" if h["verdict"] == "first" else str(h["verdict"]).replace("_", " "),
         ])
     return render(rows, ["Indicator", "Where", "Earlier pledge", "Pledge", "Change"], fold_after=fold_after,
                   empty="No pledge restates an earlier one.")

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -161,7 +162,7 @@ def test_every_chart_has_an_alt_text_stating_its_finding(built_reports, name):
 def test_every_link_is_an_anchor_to_http_and_no_url_is_plain_text(built_reports, name):
     page = soup(built_reports, name)
     for a in page.select("a.zt-url"):
-        assert a["href"].startswith(("http://", "https://")) and a.get_text() == a["href"], a
+        assert a["href"].startswith(("http://", "https://")) and a.get_text() == unquote(a["href"]), a  # full URL
     for node in page.find_all(string=re.compile(r"https?://")):
         if node.find_parent(["style", "script"]) or node.find_parent(class_="zt-quote"):
             continue
@@ -356,3 +357,11 @@ def test_make_lab_runs_as_root():
     out = subprocess.run(["make", "-n", "lab"], cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout
     line = [ln for ln in out.splitlines() if "jupyter lab" in ln][0]
     assert ("--allow-root" in line) == (os.getuid() == 0), line
+
+
+def test_urls_in_notes_become_links_and_text_stays_inert():
+    from analysis.tables import linkify
+
+    html = linkify('also at https://a.example/x?a=1&b=2. <b>bold</b>')
+    assert html == ('also at <a class="zt-url" href="https://a.example/x?a=1&amp;b=2" rel="noopener">'
+                    'https://a.example/x?a=1&amp;b=2</a>. &lt;b&gt;bold&lt;/b&gt;')
