@@ -241,7 +241,10 @@ def show_pledge(dataset: Dataset, table: pd.DataFrame, indicator_id: str, geogra
             f"{fmt(last['value'], last['unit'])} in {int(last['year'])}."
         )))
         return
-    plots.show(plots.trajectory(dataset, row, as_of, alpha=alpha))
-    display(HTML(chart_figures(dataset, indicator_id, geography, as_of, pledge_id=row["pledge_id"])))
+    fig = plots.trajectory(dataset, row, as_of, alpha=alpha)
+    empty = plots.empty_reason(fig) is not None
+    plots.show(fig)
+    summary = "The pledge behind this section, with its quote and source" if empty else None
+    display(HTML(chart_figures(dataset, indicator_id, geography, as_of, pledge_id=row["pledge_id"], summary=summary)))
     display(Markdown(pledge_sentence(row, dataset)))
     display(Markdown(provenance(dataset, row["pledge_id"])))

@@ -1,5 +1,8 @@
 """Executed notebook -> one self-contained reader's HTML page (nbconvert, in process).
 
+Each chart's alt text, set by :func:`analysis.plots.show` in its output's metadata, is written into
+its ``<img alt>`` (nbconvert's lab template would write "No description has been provided").
+
 Reader mode: code cells' input and prompts are hidden, cells tagged ``remove-cell`` are dropped
 and ``remove-input``/``hide-input`` lose their input; images are embedded; a table of contents of
 the ``##`` sections is inserted under the title; no script or stylesheet is loaded from the network
@@ -83,11 +86,33 @@ def to_html(nb: nbformat.NotebookNode) -> str:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     body, _ = _exporter().from_notebook_node(nb)
-    return _finish(body, notebook_title(nb))
+    return _finish(body, notebook_title(nb), image_alts(nb))
 
 
-def _finish(html: str, title: str) -> str:
+def image_alts(nb) -> dict[str, str]:
+    """PNG data (base64, no whitespace) -> the alt text in its output's metadata (``image/png.alt`` or ``alt``).
+
+    nbconvert's lab template ignores that metadata, so :func:`_finish` writes it into ``<img alt>``.
+    """
+    alts = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get("image/png")
+            meta = output.get("metadata", {})
+            alt = (meta.get("image/png") or {}).get("alt") or meta.get("alt")
+            if data and alt:
+                alts["".join(str(data).split())] = str(alt)
+    return alts
+
+
+def _finish(html: str, title: str, alts: dict[str, str] | None = None) -> str:
     soup = BeautifulSoup(html, "html.parser")
+    for img in soup.find_all("img"):
+        src = img.get("src", "")
+        if src.startswith("data:image/png;base64,"):
+            alt = (alts or {}).get("".join(src.split(",", 1)[1].split()))
+            if alt:
+                img["alt"] = alt
     for script in soup.find_all("script"):
         src = script.get("src", "")
         text = script.string or ""

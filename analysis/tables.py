@@ -194,7 +194,7 @@ details.zt-src blockquote { margin: 0.3rem 0; padding: 0.1rem 0.5rem; border-lef
 .zt-block details.zt-src p { margin: 0.2rem 0; text-align: left; }
 .zt-block a:link, .zt-block a:visited, .zt-block a:hover, details.zt-src a:link, details.zt-src a:visited {
   color: #0b5394; text-decoration: underline; }
-a.zt-url { word-break: break-all; }
+a.zt-url, .zt-block code, details.zt-src code { word-break: break-all; }
 details.zt-more { margin: 0.3rem 0 1rem; }
 details.zt-more > summary { font-weight: 600; padding: 0.3rem 0; }
 .zt-block p.zt-note, p.zt-note { color: #4a4a4a; font-size: 0.85rem; margin: 0.3rem 0; }

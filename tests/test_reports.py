@@ -365,3 +365,18 @@ def test_urls_in_notes_become_links_and_text_stays_inert():
     html = linkify('also at https://a.example/x?a=1&b=2. <b>bold</b>')
     assert html == ('also at <a class="zt-url" href="https://a.example/x?a=1&amp;b=2" rel="noopener">'
                     'https://a.example/x?a=1&amp;b=2</a>. &lt;b&gt;bold&lt;/b&gt;')
+
+
+def test_chart_alt_text_reaches_the_img_tag_escaped():
+    import nbformat
+
+    from analysis.render import to_html
+
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_code_cell("x", outputs=[
+        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"},
+                               metadata={"image/png": {"alt": 'Line chart: "up" <b>40%</b>'}})])]
+    img = BeautifulSoup(to_html(nb), "html.parser").find("img")
+    assert img["alt"] == 'Line chart: "up" <b>40%</b>'  # the attribute holds the text, escaped in the HTML
+    assert not BeautifulSoup(to_html(nb), "html.parser").find("b")
