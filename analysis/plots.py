@@ -337,7 +337,7 @@ def scorecard(dataset: Dataset, table: pd.DataFrame, by: str = "theme", ax=None)
     parts = ", ".join(f"{int(totals[s])} {STATUS_LABELS[s]}" for s in counts.columns)
     biggest = counts.sum(axis=1).idxmax()
     set_alt(fig, (
-        f"Table-like heatmap of {int(totals.sum())} pledges by {by} and status as of {as_of}: {parts}. "
+        f"Heatmap of {int(totals.sum())} pledges by {by} and status as of {as_of}: {parts}. "
         f"{biggest} has the most pledges ({int(counts.loc[biggest].sum())})."
     ))
     return fig

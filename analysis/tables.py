@@ -93,7 +93,7 @@ def number(value, unit="") -> str:
         return "n/a"
     value = float(value)
     if abs(value) >= 1000:
-        text = f"{value:,.0f}" if value == round(value) or abs(value) >= 100_000 else f"{value:,.1f}"
+        text = f"{value:,.0f}"
     elif abs(value) >= 100:
         text = f"{value:,.1f}".rstrip("0").rstrip(".")
     else:
@@ -195,6 +195,7 @@ details.zt-src blockquote { margin: 0.3rem 0; padding: 0.1rem 0.5rem; border-lef
 .zt-block a:link, .zt-block a:visited, .zt-block a:hover, details.zt-src a:link, details.zt-src a:visited {
   color: #0b5394; text-decoration: underline; }
 a.zt-url, .zt-block code, details.zt-src code { word-break: break-all; }
+details.zt-src > *:not(summary), .zt-quote { overflow-wrap: anywhere; }
 details.zt-more { margin: 0.3rem 0 1rem; }
 details.zt-more > summary { font-weight: 600; padding: 0.3rem 0; }
 .zt-block p.zt-note, p.zt-note { color: #4a4a4a; font-size: 0.85rem; margin: 0.3rem 0; }
