@@ -220,7 +220,7 @@ def show_pledge(dataset: Dataset, table: pd.DataFrame, indicator_id: str, geogra
                 alpha: float = 0.1, target_year: int | None = None) -> None:
     """Display the trajectory chart of a pledge and its finding (or say why there is none), with every
     figure behind it (quote, source, date, link) folded under the chart."""
-    from IPython.display import HTML, Markdown, display
+    from IPython.display import Markdown, display
 
     from . import plots
     from .tables import chart_figures
@@ -234,7 +234,7 @@ def show_pledge(dataset: Dataset, table: pd.DataFrame, indicator_id: str, geogra
             display(Markdown(escape(f"No pledge and no achieved figure on {name} for {geography} in the dataset.")))
             return
         plots.show(plots.compare_series(dataset, indicator_id, [geography], as_of))
-        display(HTML(chart_figures(dataset, indicator_id, geography, as_of)))
+        display(chart_figures(dataset, indicator_id, geography, as_of))
         last = series.sort_values("year").iloc[-1]
         display(Markdown(escape(
             f"No pledge on {name} for {geography} in the source documents; the latest achieved figure is "
@@ -245,6 +245,6 @@ def show_pledge(dataset: Dataset, table: pd.DataFrame, indicator_id: str, geogra
     empty = plots.empty_reason(fig) is not None
     plots.show(fig)
     summary = "The pledge behind this section, with its quote and source" if empty else None
-    display(HTML(chart_figures(dataset, indicator_id, geography, as_of, pledge_id=row["pledge_id"], summary=summary)))
+    display(chart_figures(dataset, indicator_id, geography, as_of, pledge_id=row["pledge_id"], summary=summary))
     display(Markdown(pledge_sentence(row, dataset)))
     display(Markdown(provenance(dataset, row["pledge_id"])))

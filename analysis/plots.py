@@ -135,7 +135,7 @@ def source_line(fig, dataset: Dataset, source_ids, width: int = 105) -> None:
     """Write 'Source: ...' naming the documents under the figure (no "(nan)", no year twice)."""
     names = source_names(dataset, source_ids)
     if len(names) > 4:
-        text = f"Sources: {'; '.join(names[:3])}; and {len(names) - 3} more (listed under the chart and in Sources)"
+        text = f"Sources: {'; '.join(names[:3])}; and {len(names) - 3} more, listed in the Sources section"
     else:
         text = ("Source: " if len(names) == 1 else "Sources: ") + "; ".join(names) if names else "Source: curated dataset"
     fig.text(0.01, 0.0, _plain(textwrap.fill(text, width)), ha="left", va="top", fontsize=8.5, color="#444444")

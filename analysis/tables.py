@@ -528,32 +528,41 @@ def coverage_rows(coverage: pd.DataFrame, fold_after: int | None = FOLD_AFTER) -
                   numeric=("Sources",), caption=caption, fold_after=fold_after, empty="No series for this selection.")
 
 
-def chart_figures(dataset: Dataset, indicator_id: str, geography: str, as_of: int, pledge_id: str | None = None,
-                  summary: str | None = None) -> Safe:
-    """Under a chart: a folded table of every achieved figure it plots and the pledge, each with its quote,
-    source title, publication date and link."""
+def chart_figures(dataset: Dataset, indicator_id: str, geographies, as_of: int, pledge_id: str | None = None,
+                  summary: str | None = None) -> Table:
+    """Under a chart: a folded table of every achieved figure it plots (and the pledge), each with its
+    verbatim quote, source title, publication date and link.
+
+    ``geographies`` is one place or a list of places (a "Where" column is added for several).
+    """
+    places = [geographies] if isinstance(geographies, str) else list(geographies)
     current = current_observations(dataset).reset_index()
     sources = source_info(dataset)
     unit = dataset.indicators.set_index("indicator_id").at[indicator_id, "unit"]
-    own = current[(current["indicator_id"] == indicator_id) & (current["geography"] == geography)
-                  & (current["year"] <= as_of)].sort_values("year")
+    own = current[(current["indicator_id"] == indicator_id) & current["geography"].isin(places)
+                  & (current["year"] <= as_of)].sort_values(["geography", "year"])
+    several = len(places) > 1
     rows = []
     if pledge_id is not None:
         p = dataset.pledges.set_index("pledge_id").loc[pledge_id]
         words = COMPARATOR_WORDS.get(str(p["comparator"]), "")
-        rows.append([f"target {int(p['target_year'])}", f"{words} {number(p['target_value'], unit)}".strip(),
-                     Safe(f'<span class="zt-quote">“{esc(p["quote"])}”</span>'), source_citation(sources.loc[p["source_id"]])])
+        rows.append([f"target {int(p['target_year'])}"] + ([p["geography"]] if several else []) + [
+            f"{words} {number(p['target_value'], unit)}".strip(),
+            Safe(f'<span class="zt-quote">“{esc(p["quote"])}”</span>'), source_citation(sources.loc[p["source_id"]])])
     for _, o in own.iterrows():
         comparator = str(o.get("comparator", "=")) if pd.notna(o.get("comparator", "=")) else "="
         kind = qualifier_words(comparator, str(o["status"]))
         figure = figure_text(o["value"], unit, comparator, str(o["status"]))
-        quote = Safe(f'<span class="zt-quote">“{esc(o["quote"])}”</span>' + (f'<span class="zt-sub">{esc(kind)}</span>' if kind else ""))
-        rows.append([str(int(o["year"])), figure, quote, source_citation(sources.loc[o["source_id"]])])
+        quote = Safe(f'<span class="zt-quote">“{esc(o["quote"])}”</span>'
+                     + (f'<span class="zt-sub">{esc(kind)}</span>' if kind else ""))
+        rows.append([str(int(o["year"]))] + ([o["geography"]] if several else [])
+                    + [figure, quote, source_citation(sources.loc[o["source_id"]])])
     n = len(own)
     summary = summary or (f"The figures behind this chart: {n} achieved figure{'s' if n != 1 else ''}"
                           + (" and the pledge" if pledge_id is not None else "") + ", with quotes and sources")
-    table = render(rows, ["Year", "Figure", "Quote", "Source"], fold_after=None, empty="No figure.")
-    return Safe(f'<details class="zt-more"><summary>{esc(summary)}</summary>{table.html}</details>')
+    columns = ["Year"] + (["Where"] if several else []) + ["Figure", "Quote", "Source"]
+    table = render(rows, columns, fold_after=None, empty="No figure.")
+    return Table(f'<details class="zt-more"><summary>{esc(summary)}</summary>{table.html}</details>')
 
 
 # --- the verdict guide ------------------------------------------------------------------------
