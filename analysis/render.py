@@ -28,6 +28,7 @@ REMOVE_INPUT_TAGS = ("remove-input", "remove_input", "hide-input", "hide_input")
 _EXTRA_CSS = (
     """
 body { max-width: 60rem; margin: 0 auto; padding: 0 1rem; overflow-x: hidden; }
+body.jp-Notebook { padding: 0 1rem 2rem !important; }
 body, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown, nav.toc { font-family: """ + FONT_STACK + """; }
 .jp-Notebook { padding: 0 !important; }
 nav.toc { border-left: 3px solid #0072B2; padding: 0.2rem 1rem; margin: 1rem 0 1.5rem; background: #F5F8FB; }
@@ -42,7 +43,7 @@ nav.toc ol { margin: 0.3rem 0; padding-left: 1.2rem; }
 .jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-Cell-outputWrapper { max-width: 100%; min-width: 0; }
 .jp-OutputArea-output.jp-RenderedHTMLCommon { overflow-x: visible; }
 @media (max-width: 600px) {
-  body { padding: 0 0.5rem; }
+  body, body.jp-Notebook { padding: 0 0.6rem 2rem !important; }
   .jp-Cell { padding: 0 !important; }
   .jp-OutputArea-child { display: block; }
 }
