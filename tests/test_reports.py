@@ -179,7 +179,9 @@ def test_every_source_of_the_overview_is_listed_in_full_with_its_link(built_repo
     section = page.find(id="Sources").find_parent("div", class_="jp-Cell")
     table_cells = section.find_next("div", class_="zt-block")
     titles = [td.get_text(" ", strip=True) for td in table_cells.select("td[data-label='Source']")]
-    used = set(dataset.pledges["source_id"]) | set(dataset.observations["source_id"])
+    obs = dataset.observations  # the overview cites the pledges' sources and those of their indicators' figures
+    used = set(dataset.pledges["source_id"]) | set(obs.loc[obs["indicator_id"].isin(dataset.pledges["indicator_id"]),
+                                                               "source_id"])
     assert len(titles) == len(used)  # every one, folded rather than cut
     links = {a["href"] for a in table_cells.select("a.zt-url")}
     urls = set(dataset.sources.loc[dataset.sources["source_id"].isin(used), "url"].dropna())
