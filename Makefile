@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core for the accessibility tests, installed from package-lock.json at set-up time (never at run time)
+NODE_STAMP := node_modules/.installed
+# JupyterLab refuses to start as root without --allow-root (as in a container)
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: help env reports test lab lint bench validate clean
 
@@ -18,7 +22,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (zjcp)" >/dev/null
 	@touch $(STAMP)
 
-env: $(STAMP) ## create .venv and install the package with its pinned dependencies
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --prefer-offline --loglevel=error && touch $(NODE_STAMP) \
+	  || echo "npm ci failed (offline?): the accessibility tests will be skipped"; \
+	else echo "npm not found: the accessibility tests will be skipped (apt-get install npm)"; fi
+
+env: $(STAMP) $(NODE_STAMP) ## create .venv and install the package with its pinned dependencies (and axe-core)
 
 reports: $(STAMP) ## main job: validate the data, run every notebook, write HTML reports to reports/
 	$(BIN)/python -m analysis build $(ARGS)
@@ -26,11 +36,11 @@ reports: $(STAMP) ## main job: validate the data, run every notebook, write HTML
 validate: $(STAMP) ## validate the dataset and print its summary
 	$(BIN)/python -m analysis validate
 
-test: $(STAMP) ## run the whole test suite (tests/ and every notebook with nbval)
+test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (tests/ and every notebook with nbval)
 	$(BIN)/python -m pytest tests notebooks --nbval-lax $(PYTEST_ARGS)
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)
 
 lint: $(STAMP) ## ruff on the package, tests and notebooks
 	$(BIN)/ruff check analysis tests benchmarks notebooks
@@ -40,4 +50,4 @@ bench: $(STAMP) ## run the benchmarks and print their figures
 	$(BIN)/python benchmarks/bench_build.py
 
 clean: ## remove build products (reports/, build/) and caches
-	rm -rf build reports .pytest_cache .ruff_cache .hypothesis
+	rm -rf build reports test-artifacts .pytest_cache .ruff_cache .hypothesis

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup
 
-from . import paths
-from .progress import STATUS_COLORS, STATUS_LABELS, STATUSES, default_as_of, progress_table, status_counts
+from . import paths, tables
+from .progress import (
+    STATUS_COLORS,
+    STATUS_LABELS,
+    STATUSES,
+    achieved_observations,
+    default_as_of,
+    progress_table,
+    status_counts,
+)
 
 VERDICT_YEAR = 2025
 
@@ -55,7 +64,8 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
     """Return (HTML of the index page, pledge_id -> status for the next comparison)."""
     as_of = int(as_of) if as_of is not None else default_as_of(dataset)
     table = progress_table(dataset, as_of=as_of)
-    counts = status_counts(table, "theme").rename(index={"total": "all themes"})
+    counts = status_counts(table, "theme")
+    counts.index = [("All themes" if t == "total" else tables.theme_label(t)) for t in counts.index]
     score_statuses = [s for s in counts.columns if s != "total"]
     scorecard = [(theme, row.to_dict()) for theme, row in counts.iterrows()]
     due = table[table["target_year"] == verdict_year]["status"].astype(str).value_counts()
@@ -64,7 +74,7 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
     page = _ENV.get_template("index.html.j2").render(
         csp=CONTENT_SECURITY_POLICY,
         n_pledges=len(table),
-        n_observations=len(dataset.observations),
+        n_observations=len(achieved_observations(dataset, as_of)),
         n_sources=len(dataset.sources),
         n_seed_sources=int(seeded.sum()),
         as_of=as_of,
@@ -78,5 +88,8 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
         first_build=not previous,
         changes=status_changes(table, previous) if previous else [],
         source_names="; ".join(dataset.sources.loc[seeded, "title_en"]),
+        guide=Markup(tables.verdict_guide()),  # built from escaped parts in analysis.tables
+        table_css=Markup(tables.CSS),
+        font_stack=Markup(tables.FONT_STACK),
     )
     return page, dict(zip(table["pledge_id"], table["status"].astype(str)))

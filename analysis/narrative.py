@@ -11,10 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Dataset
-from .progress import STATUS_ORDER, STATUSES
-
-_COMPARATOR_WORDS = {">=": "at least", "<=": "at most", "=": "", "~": "about", "increase": "keep increasing",
-                     "decrease": "keep decreasing"}
+from .progress import STATUSES
 
 
 def fmt(value: float, unit: str = "") -> str:
@@ -36,10 +33,10 @@ def fmt(value: float, unit: str = "") -> str:
 
 
 def target_text(row) -> str:
-    words = _COMPARATOR_WORDS.get(row["comparator"], "")
-    if pd.isna(row["target_value"]):  # a direction-only pledge
-        return f"{words} (no number) to {int(row['target_year'])}"
-    return f"{words} {fmt(row['target_value'], row['unit'])}".strip() + f" by {int(row['target_year'])}"
+    """``at least 75,000 yuan by 2025``."""
+    from .tables import target_words
+
+    return target_words(row)
 
 
 def pick(table: pd.DataFrame, indicator_id: str, geography: str = "Zhejiang", target_year: int | None = None):
@@ -53,24 +50,42 @@ def pick(table: pd.DataFrame, indicator_id: str, geography: str = "Zhejiang", ta
 
 
 def provenance(dataset: Dataset, pledge_id: str) -> str:
-    """The pledge's verbatim quote, its document and the extraction note, as an escaped quotation."""
+    """The pledge's verbatim quote, its document (title, publication date, link) and the extraction
+    note, as an escaped Markdown quotation."""
+    from .tables import published_text
+
     pledge = dataset.pledges.set_index("pledge_id").loc[pledge_id]
     source = dataset.sources.set_index("source_id").loc[pledge["source_id"]]
-    text = f"> “{escape(pledge['quote'])}”  \n> — {escape(source['title_en'])} ({escape(pledge_id)})"
+    url = source["url"] if isinstance(source["url"], str) and source["url"].startswith(("http://", "https://")) else ""
+    link = f" [{escape(url)}]({escape(url)})" if url else ""
+    text = (f"> “{escape(pledge['quote'])}”  \n> — {escape(source['title_en'])}, {escape(published_text(source))}"
+            f"{link} ({escape(pledge_id)})")
     if isinstance(pledge["note"], str) and pledge["note"]:
         text += f"  \n> Note: {escape(pledge['note'])}"
     return text
 
 
-def pledge_sentence(row) -> str:
-    """One sentence: where a pledge stands and why it has its status."""
+def pledge_sentence(row, dataset: Dataset | None = None) -> str:
+    """One sentence: where a pledge stands and why it has its status.
+
+    With ``dataset`` the latest figure says whether it is preliminary, approximate ("about") or a
+    bound ("at least" / "at most"), as its observation records.
+    """
+    from .tables import current_observations, figure_text, number, observation_for
+
     name = escape(f"{row['name']} ({row['geography']})")
     target = target_text(row)
     status = str(row["status"]).replace("_", " ")
     if pd.isna(row["latest_value"]):
         return f"{name}: target {target}; no achieved figure yet, so its status is {status}."
-    latest = f"{fmt(row['latest_value'], row['unit'])} in {int(row['latest_year'])}"
-    text = f"{name}: {latest}, against a target of {target}. Status: **{status}**"
+    latest = f"{number(row['latest_value'], row['unit'])} in {int(row['latest_year'])}"
+    if dataset is not None:
+        obs = observation_for(current_observations(dataset), row["indicator_id"], row["geography"], row["latest_year"])
+        if obs is not None:
+            words = figure_text(row["latest_value"], row["unit"], str(obs["comparator"]), str(obs["status"]))
+            kind = {"preliminary": " (preliminary)", "revised": " (revised)"}.get(str(obs["status"]), "")
+            latest = f"{words.split(' (')[0]} in {int(row['latest_year'])}{kind}"
+    text = f"{name}: {escape(latest)}, against a target of {escape(target)}. Status: **{status}**"
     note = row.get("basis_note")
     if isinstance(note, str) and note:
         text += f" ({escape(note)})"
@@ -130,31 +145,13 @@ def coverage_sentence(coverage: pd.DataFrame) -> str:
     return text + ". A missing year stays missing: no figure is estimated or interpolated."
 
 
-def display_table(table: pd.DataFrame, max_rows: int | None = None) -> pd.DataFrame:
-    """A reader's view of progress rows: what, where, target, latest, status, R."""
-    view = pd.DataFrame(
-        {
-            "pledge": table["pledge_id"],
-            "indicator": table["name"],
-            "where": table["geography"],
-            "target": [target_text(r) for _, r in table.iterrows()],
-            "base": [
-                f"{fmt(v, u)} ({int(y)})" if pd.notna(v) and pd.notna(y) else "n/a"
-                for v, u, y in zip(table["base_value"], table["unit"], table["base_year"])
-            ],
-            "latest": [
-                f"{fmt(v, u)} ({int(y)})" if pd.notna(v) else "n/a"
-                for v, u, y in zip(table["latest_value"], table["unit"], table["latest_year"])
-            ],
-            "R": [f"{r:.2f}" if pd.notna(r) else "" for r in table["ratio"]],
-            "status": table["status"].astype(str).str.replace("_", " "),
-        }
-    )
-    order = table["status"].astype(str).map(STATUS_ORDER)
-    view = view.assign(_o=order.to_numpy()).sort_values(["_o", "pledge"]).drop(columns="_o")
-    if max_rows is not None:
-        view = view.head(max_rows)
-    return view.set_index("pledge")
+def display_table(dataset: Dataset, table: pd.DataFrame, caption: str = ""):
+    """A reader's verdict table of progress rows (see :func:`analysis.tables.progress_rows`): pledge,
+    place, target, base, latest figure, R and status, each figure with its quote and source one click
+    away; long tables fold, never cut."""
+    from .tables import progress_rows
+
+    return progress_rows(dataset, table, caption=caption)
 
 
 def assessable(table: pd.DataFrame) -> pd.DataFrame:
@@ -162,18 +159,12 @@ def assessable(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["status"].astype(str) != "insufficient_data"]
 
 
-def sources_table(dataset: Dataset, source_ids) -> pd.DataFrame:
-    """Title, issuer, date and URL or file of the sources used."""
-    used = dataset.sources[dataset.sources["source_id"].isin(set(source_ids))]
-    return pd.DataFrame(
-        {
-            "source": used["source_id"],
-            "title": used["title_en"],
-            "issuer": used["issuer"],
-            "published": used["published"].dt.strftime("%Y-%m-%d").fillna("not shown"),
-            "where": used["url"].fillna(used["document"].map(lambda d: f"shared/seeds/{d}", na_action="ignore")),
-        }
-    ).reset_index(drop=True)
+def sources_table(dataset: Dataset, source_ids):
+    """Every source used: title, issuer, publication date and a link to the original (see
+    :func:`analysis.tables.sources_rows`); long lists fold, never cut."""
+    from .tables import sources_rows
+
+    return sources_rows(dataset, source_ids)
 
 
 def bullet_list(lines) -> str:
@@ -223,11 +214,12 @@ def escape(text: str) -> str:
 
 def show_pledge(dataset: Dataset, table: pd.DataFrame, indicator_id: str, geography: str, as_of: int,
                 alpha: float = 0.1, target_year: int | None = None) -> None:
-    """Display the trajectory chart of a pledge and its finding (or say why there is none)."""
-    import matplotlib.pyplot as plt
+    """Display the trajectory chart of a pledge and its finding (or say why there is none), with every
+    figure behind it (quote, source, date, link) folded under the chart."""
     from IPython.display import Markdown, display
 
     from . import plots
+    from .tables import chart_figures
 
     row = pick(table, indicator_id, geography, target_year)
     if row is None:
@@ -237,9 +229,8 @@ def show_pledge(dataset: Dataset, table: pd.DataFrame, indicator_id: str, geogra
         if series.empty:
             display(Markdown(escape(f"No pledge and no achieved figure on {name} for {geography} in the dataset.")))
             return
-        fig = plots.compare_series(dataset, indicator_id, [geography], as_of)
-        display(fig)
-        plt.close(fig)
+        plots.show(plots.compare_series(dataset, indicator_id, [geography], as_of))
+        display(chart_figures(dataset, indicator_id, geography, as_of))
         last = series.sort_values("year").iloc[-1]
         display(Markdown(escape(
             f"No pledge on {name} for {geography} in the source documents; the latest achieved figure is "
@@ -247,7 +238,9 @@ def show_pledge(dataset: Dataset, table: pd.DataFrame, indicator_id: str, geogra
         )))
         return
     fig = plots.trajectory(dataset, row, as_of, alpha=alpha)
-    display(fig)
-    plt.close(fig)
-    display(Markdown(pledge_sentence(row)))
+    empty = plots.empty_reason(fig) is not None
+    plots.show(fig)
+    summary = "The pledge behind this section, with its quote and source" if empty else None
+    display(chart_figures(dataset, indicator_id, geography, as_of, pledge_id=row["pledge_id"], summary=summary))
+    display(Markdown(pledge_sentence(row, dataset)))
     display(Markdown(provenance(dataset, row["pledge_id"])))

@@ -1,5 +1,8 @@
 """Executed notebook -> one self-contained reader's HTML page (nbconvert, in process).
 
+Each chart's alt text, set by :func:`analysis.plots.show` in its output's metadata, is written into
+its ``<img alt>`` (nbconvert's lab template would write "No description has been provided").
+
 Reader mode: code cells' input and prompts are hidden, cells tagged ``remove-cell`` are dropped
 and ``remove-input``/``hide-input`` lose their input; images are embedded; a table of contents of
 the ``##`` sections is inserted under the title; no script or stylesheet is loaded from the network
@@ -18,20 +21,37 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from .index import CONTENT_SECURITY_POLICY
+from .tables import CSS as TABLE_CSS
+from .tables import FONT_STACK
 
 REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
 REMOVE_INPUT_TAGS = ("remove-input", "remove_input", "hide-input", "hide_input")
 
-_EXTRA_CSS = """
+_EXTRA_CSS = (
+    """
 body { max-width: 60rem; margin: 0 auto; padding: 0 1rem; overflow-x: hidden; }
+body.jp-Notebook { padding: 0 1rem 2rem !important; }
+body, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown, nav.toc { font-family: """ + FONT_STACK + """; }
 .jp-Notebook { padding: 0 !important; }
-nav.toc { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; border-left: 3px solid #0072B2; padding: 0.2rem 1rem; margin: 1rem 0 1.5rem; background: #F5F8FB; }
+nav.toc { border-left: 3px solid #0072B2; padding: 0.2rem 1rem; margin: 1rem 0 1.5rem; background: #F5F8FB; }
 nav.toc ol { margin: 0.3rem 0; padding-left: 1.2rem; }
-.jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
+.jp-RenderedHTMLCommon table:not(.zt) { display: block; overflow-x: auto; max-width: 100%; }
 .jp-RenderedImage img, .jp-OutputArea-output img { max-width: 100%; height: auto; }
-.jp-OutputArea-output pre { white-space: pre-wrap; }
-@media (max-width: 600px) { body { padding: 0 0.4rem; } }
+.jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited, .jp-RenderedHTMLCommon a:hover {
+  color: #0b5394; text-decoration: underline; overflow-wrap: anywhere; }
+.jp-RenderedHTMLCommon blockquote { color: #333; overflow-wrap: anywhere; }
+.jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow-wrap: anywhere; min-width: 0; }
+.jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-Cell-outputWrapper { max-width: 100%; min-width: 0; }
+.jp-OutputArea-output.jp-RenderedHTMLCommon { overflow-x: visible; }
+@media (max-width: 600px) {
+  body, body.jp-Notebook { padding: 0 0.6rem 2rem !important; }
+  .jp-Cell { padding: 0 !important; }
+  .jp-OutputArea-child { display: block; }
+}
 """
+    + TABLE_CSS
+)
 
 
 def _exporter() -> HTMLExporter:
@@ -69,11 +89,33 @@ def to_html(nb: nbformat.NotebookNode) -> str:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     body, _ = _exporter().from_notebook_node(nb)
-    return _finish(body, notebook_title(nb))
+    return _finish(body, notebook_title(nb), image_alts(nb))
 
 
-def _finish(html: str, title: str) -> str:
+def image_alts(nb) -> dict[str, str]:
+    """PNG data (base64, no whitespace) -> the alt text in its output's metadata (``image/png.alt`` or ``alt``).
+
+    nbconvert's lab template ignores that metadata, so :func:`_finish` writes it into ``<img alt>``.
+    """
+    alts = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get("image/png")
+            meta = output.get("metadata", {})
+            alt = (meta.get("image/png") or {}).get("alt") or meta.get("alt")
+            if data and alt:
+                alts["".join(str(data).split())] = str(alt)
+    return alts
+
+
+def _finish(html: str, title: str, alts: dict[str, str] | None = None) -> str:
     soup = BeautifulSoup(html, "html.parser")
+    for img in soup.find_all("img"):
+        src = img.get("src", "")
+        if src.startswith("data:image/png;base64,"):
+            alt = (alts or {}).get("".join(src.split(",", 1)[1].split()))
+            if alt:
+                img["alt"] = alt
     for script in soup.find_all("script"):  # reader mode runs no script (and the CSP forbids it)
         script.decompose()
     for link in soup.find_all("link"):

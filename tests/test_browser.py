@@ -2,7 +2,10 @@
 
 Needs ``/usr/bin/chromium`` (``apt-get install chromium``; ``.ci/run`` installs it). Without it these
 tests are skipped, unless ``ZJCP_REQUIRE_BROWSER=1`` (set on CI), where they fail instead.
-Screenshots are saved under ``test-artifacts/screenshots/``.
+Screenshots are saved under ``test-artifacts/screenshots/`` (full pages at 1280 and 375 px for the
+index and one report) and axe-core's violation counts per page in ``test-artifacts/axe.json``.
+axe-core comes from npm (``package.json``; ``make env``/``make test`` run ``npm ci`` at set-up time)
+and is injected into each page by Playwright.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import csv
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -26,6 +30,10 @@ ARTIFACTS = paths.ROOT / "test-artifacts" / "screenshots"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 PAGES = ["index"] + sorted(p.stem for p in paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
+AXE = paths.ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RESULTS = paths.ROOT / "test-artifacts" / "axe.json"
+SCREENSHOT_PAGES = ["index", "01-income-gap"]
+WIDTHS = (1280, 375)
 HOSTILE = '<script>window.__pwned=1;alert(1)</script>"><img src=x onerror="window.__pwned=2;alert(2)">'
 
 
@@ -62,8 +70,8 @@ def site(built_reports):
     server.shutdown()
 
 
-def open_page(browser, url, width=1280, height=900):
-    page = browser.new_page(viewport={"width": width, "height": height})
+def open_page(browser, url, width=1280, height=900, bypass_csp=False):
+    page = browser.new_page(viewport={"width": width, "height": height}, bypass_csp=bypass_csp)
     problems = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
@@ -105,6 +113,93 @@ def test_page_is_usable_at_phone_width(browser, site, name):
         widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
         assert max(widths[:2]) <= widths[2] + 1, widths  # no horizontal scrolling of the body
         page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=False)
+        assert problems == []
+    finally:
+        page.close()
+
+
+# --- reports for people (issue 14) --------------------------------------------------------------
+
+OPEN_DETAILS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth, out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.right > width + 1 || r.left < -1) {
+      out.push(`${el.tagName.toLowerCase()}.${String(el.className).trim().replace(/\\s+/g, '.')} ${Math.round(r.left)}..${Math.round(r.right)}`);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    if not AXE.exists():
+        if os.environ.get("ZJCP_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{AXE} missing but ZJCP_REQUIRE_BROWSER=1: run make env (npm ci)")
+        pytest.skip(f"{AXE} missing: make env installs axe-core with npm ci")
+    return AXE.read_text(encoding="utf-8")
+
+
+def _record_axe(name: str, counts: dict) -> None:
+    AXE_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    results = json.loads(AXE_RESULTS.read_text()) if AXE_RESULTS.exists() else {}
+    results[name] = counts
+    AXE_RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_serious_or_critical_violation(browser, site, axe_source, name, width):
+    page, problems = open_page(browser, f"{site}/{name}.html", width=width, bypass_csp=True)
+    try:
+        page.evaluate(OPEN_DETAILS)  # the folded quotes and rows are checked too
+        page.add_script_tag(content=axe_source)
+        violations = page.evaluate("""async () => {
+          const result = await axe.run(document, {resultTypes: ['violations']});
+          return result.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                              where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }""")
+        counts = {}
+        for v in violations:
+            counts[v["impact"]] = counts.get(v["impact"], 0) + v["nodes"]
+        _record_axe(f"{name}@{width}", {"violations": counts, "rules": [v["id"] for v in violations]})
+        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+        assert serious == [], serious
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_element_overflows_at_phone_width(browser, site, name):
+    page, problems = open_page(browser, f"{site}/{name}.html", width=375, height=812)
+    try:
+        assert page.evaluate(OVERFLOWING) == []
+        page.evaluate(OPEN_DETAILS)  # opened quotes and folded rows fit too
+        assert page.evaluate(OVERFLOWING) == []
+        assert problems == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", SCREENSHOT_PAGES)
+def test_full_page_screenshots_for_a_reader(browser, site, name, width):
+    page, problems = open_page(browser, f"{site}/{name}.html", width=width, height=900)
+    try:
+        text = page.inner_text("body")
+        assert "(nan)" not in text and "No description has been provided" not in text
+        alts = page.evaluate("Array.from(document.images).map(i => i.alt)")
+        assert all(alt and not alt.startswith("No description") for alt in alts), alts
+        links = page.evaluate("Array.from(document.querySelectorAll('a.zt-url')).map(a => a.href)")
+        assert all(href.startswith(("http://", "https://")) for href in links), links
+        if name != "index":
+            assert links, "a report without a source link"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-full.png"), full_page=True)
         assert problems == []
     finally:
         page.close()

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -119,3 +120,265 @@ def test_builds_in_two_fresh_clones_are_byte_identical(tmp_path):
         return re.sub(r'<td class="num runtime">[^<]*</td>', "", html)
 
     assert without_runtimes((first / "index.html").read_text()) == without_runtimes((second / "index.html").read_text())
+
+
+# --- reports for people (issue 14) ------------------------------------------------------------
+
+QUOTE_SELECTOR = "blockquote, .zt-quote, details.zt-src"  # verbatim quotes and notes may contain '...'
+
+
+def reader_text(page) -> str:
+    """The page's text without the verbatim quotes and notes taken from the sources."""
+    page = BeautifulSoup(str(page), "html.parser")
+    for el in page.select(QUOTE_SELECTOR):
+        el.decompose()
+    return page.get_text(" ")
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS + ["index"])
+def test_no_dump_artefacts_in_the_pages(built_reports, name):
+    page = soup(built_reports, name)
+    text = page.get_text(" ")
+    assert "(nan)" not in text and " nan " not in text and "NaN" not in text
+    assert "No description has been provided" not in str(page)
+    own = reader_text(page)
+    assert "..." not in own and "…" not in own, name  # nothing cut short
+    assert not re.search(r"\d+ rows × \d+ columns", text)
+    for theme in ("income_gap", "industry_innovation", "ecology_energy", "public_services", "macro_economy",
+                  "urbanization_regional", "governance_other"):
+        assert theme not in own, (name, theme)  # theme labels, not ids
+    assert not page.select("table.dataframe")  # no raw DataFrame
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_chart_has_an_alt_text_stating_its_finding(built_reports, name):
+    for img in soup(built_reports, name).find_all("img"):
+        alt = img.get("alt", "")
+        assert len(alt) > 60 and "chart" in alt.lower() or "heatmap" in alt.lower(), alt
+        assert re.search(r"\d", alt), alt  # states figures, not a generic label
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS + ["index"])
+def test_every_link_is_an_anchor_to_http_and_no_url_is_plain_text(built_reports, name):
+    page = soup(built_reports, name)
+    for a in page.select("a.zt-url"):
+        assert a["href"].startswith(("http://", "https://")) and a.get_text() == unquote(a["href"]), a  # full URL
+    for node in page.find_all(string=re.compile(r"https?://")):
+        if node.find_parent(["style", "script"]) or node.find_parent(class_="zt-quote"):
+            continue
+        assert node.find_parent("a") is not None, node  # every URL is a link
+    for a in page.find_all("a", href=True):
+        assert a["href"].startswith(("http://", "https://", "#", "index.html")) or a["href"].endswith(".html"), a
+
+
+def test_every_source_of_the_overview_is_listed_in_full_with_its_link(built_reports):
+    import analysis
+
+    dataset = analysis.load()
+    page = soup(built_reports, "00-overview")
+    section = page.find(id="Sources").find_parent("div", class_="jp-Cell")
+    table_cells = section.find_next("div", class_="zt-block")
+    titles = [td.get_text(" ", strip=True) for td in table_cells.select("td[data-label='Source']")]
+    obs = dataset.observations  # the overview cites the pledges' sources and those of their indicators' figures
+    used = set(dataset.pledges["source_id"]) | set(obs.loc[obs["indicator_id"].isin(dataset.pledges["indicator_id"]),
+                                                               "source_id"])
+    assert len(titles) == len(used)  # every one, folded rather than cut
+    links = {a["href"] for a in table_cells.select("a.zt-url")}
+    urls = set(dataset.sources.loc[dataset.sources["source_id"].isin(used), "url"].dropna())
+    assert links == urls
+
+
+def test_latest_figures_carry_their_quote_and_source(built_reports):
+    import analysis
+    from analysis.narrative import pick
+    from analysis.progress import progress_table
+
+    dataset = analysis.load()
+    row = pick(progress_table(dataset, as_of=2025), "per_capita_disposable_income")
+    obs = dataset.observations
+    quote = obs.loc[(obs["indicator_id"] == "per_capita_disposable_income") & (obs["geography"] == "Zhejiang")
+                    & (obs["year"] == row["latest_year"]) & obs["current"], "quote"].item()
+    page = soup(built_reports, "01-income-gap")
+    cells = page.select("td[data-label='Latest figure']")
+    assert cells and all(c.get_text(strip=True) == "n/a" or c.select_one("details.zt-src blockquote") for c in cells)
+    target = [c for c in cells if quote in c.get_text()]
+    assert target, quote  # the verbatim quote behind the achieved figure, one click away
+    assert target[0].select_one("details.zt-src") and "published" in target[0].get_text() or "not recorded" in target[0].get_text()
+    for cell in page.select("td[data-label='Target']"):
+        assert cell.select_one("details.zt-src blockquote"), cell
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_report_links_the_verdict_guide(built_reports, name):
+    assert soup(built_reports, name).select("a[href='index.html#how-to-read']")
+
+
+def test_index_defines_every_status_with_its_thresholds(built_reports):
+    from analysis.progress import STATUS_LABELS
+
+    page = soup(built_reports, "index")
+    guide = page.find(id="how-to-read")
+    assert guide is not None
+    text = guide.get_text(" ")
+    for label in STATUS_LABELS.values():
+        assert label in text
+    assert "R ≥ 0.95" in text and "0.6 ≤ R < 0.95" in text and "R < 0.0" in text
+    heads = [th.get_text(" ", strip=True) for th in page.select("table.scorecard th")]
+    assert heads[0] == "Theme" and heads[-1] == "Total"
+    themes = [tr.select_one("td").get_text(strip=True) for tr in page.select("table.scorecard tbody tr")]
+    assert "Income gap" in themes and themes[-1] == "All themes"
+
+
+def test_index_counts_the_figures_known_in_its_year():
+    import analysis
+    from analysis import index
+
+    dataset = analysis.load()
+    obs = dataset.observations
+    for year in (2020, 2023):
+        html, _ = index.render(dataset, [], {}, as_of=year)
+        known = obs[obs["status"].isin(["reported", "preliminary", "revised"]) & obs["current"] & (obs["year"] <= year)]
+        assert f"checked against\n{len(known):,} achieved figures for the years up to {year}" in html
+
+
+def test_numbers_and_figures_read_as_words():
+    from analysis.tables import figure_text, number, qualifier_words
+
+    assert number(75000.0, "yuan") == "75,000 yuan"
+    assert number(11_000_000.0, "count") == "11,000,000"
+    assert number(1.9, "ratio") == "1.9"
+    assert number(24.5, "%") == "24.5%"
+    assert figure_text(1.81, "ratio", "~", "preliminary", 2022) == "about 1.81 (2022, preliminary)"
+    assert figure_text(90.0, "%", ">=", "reported") == "at least 90%"
+    assert figure_text(5.5, "%", "<=", "reported", 2023) == "at most 5.5% (2023)"
+    assert qualifier_words("~", "preliminary") == ("the source gives an approximate figure (about); "
+                                                   "a preliminary figure, which a later release may revise")
+    assert qualifier_words("=", "reported") == ""
+
+
+def test_badges_use_the_chart_colours_with_readable_text():
+    from analysis.progress import STATUS_COLORS
+    from analysis.tables import CSS, badge_text_colour, contrast
+
+    for status, colour in STATUS_COLORS.items():
+        assert f".zt-badge.zt-{status} {{ background: {colour};" in CSS
+        assert contrast(colour, badge_text_colour(colour)) >= 4.5, status  # WCAG AA for small text
+    assert round(contrast("#000000", "#FFFFFF"), 1) == 21.0
+    assert badge_text_colour("#56B4E9") == "#000000" and badge_text_colour("#7A0000") == "#FFFFFF"
+
+
+def test_long_tables_fold_instead_of_being_cut():
+    from analysis.tables import render
+
+    rows = [[f"row {i}", str(i)] for i in range(30)]
+    page = BeautifulSoup(render(rows, ["Name", "N"], numeric=("N",), fold_after=12).html, "html.parser")
+    shown, folded = page.select("table")[0], page.select_one("details table")
+    assert len(shown.select("tbody tr")) == 12 and len(folded.select("tbody tr")) == 18
+    assert page.select_one("details summary").get_text() == "Show the other 18 rows (of 30)"
+    assert [td.get_text() for td in page.select("td[data-label='Name']")] == [f"row {i}" for i in range(30)]
+    assert not page.select("th[scope='row']") and "index" not in page.get_text()
+    assert render([], ["Name"], empty="Nothing here.").html.count("Nothing here.") == 1
+    hostile = render([["<script>x</script>"]], ["Name"]).html
+    assert "<script>" not in hostile and "&lt;script&gt;" in hostile
+
+
+def test_chart_sources_have_no_nan_and_no_year_twice():
+    import analysis
+    from analysis.plots import source_names
+
+    dataset = analysis.load()
+    src = dataset.sources
+    undated = src.loc[src["published"].isna(), "source_id"].iloc[0]
+    names = source_names(dataset, ["zj_gwr_2023", undated, "zj_gwr_2023"])
+    assert names == sorted([
+        "Report on the Work of the Government 2023 (Zhejiang)",
+        src.loc[src["source_id"] == undated, "title_en"].item(),
+    ], key=lambda n: n != names[0])  # each once; the 2023 report's year is in its title already
+    assert not any("nan" in n or "(2023) (2023)" in n for n in names)
+
+
+def test_charts_for_people():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import analysis
+    from analysis import plots
+    from analysis.progress import progress_table
+
+    plots.use_style()
+    dataset = analysis.load()
+    table = progress_table(dataset, as_of=2025)
+    rows = table.dropna(subset=["base_value", "latest_value"])
+    fig = plots.dumbbell(dataset, rows)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == len(rows[rows["target_value"] != 0]) and len(set(labels)) == len(labels)  # distinct
+    assert not any("..." in s or "…" in s for s in labels)  # wrapped, not cut
+    assert ax.get_xlim()[1] <= 210  # the crowd near 100% is visible
+    assert "pledges" in plots.alt_text(fig) and "%" in plots.alt_text(fig)
+    plt.close(fig)
+    # a share's prediction band stays within 0-100%
+    share = table[(table["unit"] == "%") & (table["n_obs"] >= 3) & (table["geography"] == "Zhejiang")].iloc[0]
+    fig = plots.trajectory(dataset, share, 2025)
+    band = fig.axes[0].collections[0].get_paths()[0].vertices[:, 1]
+    upper = dataset.indicators.set_index("indicator_id").at[share["indicator_id"], "upper_bound"]
+    assert band.max() <= upper
+    tick = fig.axes[0].yaxis.get_major_formatter()(75000, 0)
+    assert tick == "75,000%"  # separators (and the unit of a share)
+    plt.close(fig)
+    # a place with no figure: no empty chart, a reason instead
+    fig = plots.compare_series(dataset, "gdp", ["Nowhere"], 2025)
+    assert plots.empty_reason(fig) == "No chart of Gross domestic product for Nowhere: the dataset has no achieved figure up to 2025."
+    plt.close(fig)
+
+
+def test_charts_use_a_cjk_font_when_installed():
+    import matplotlib
+
+    from analysis import plots
+
+    plots.use_style()
+    font = plots.cjk_font()
+    if font is None:
+        if os.environ.get("ZJCP_REQUIRE_BROWSER") == "1":
+            pytest.fail("no CJK font installed (apt-get install fonts-noto-cjk; .ci/run does)")
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    assert font in matplotlib.rcParams["font.sans-serif"]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS + ["index"])
+def test_pages_declare_a_cjk_font_stack(built_reports, name):
+    assert '"Noto Sans CJK SC"' in (built_reports / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_make_lab_runs_as_root():
+    if shutil.which("make") is None:
+        pytest.skip("make not installed")
+    out = subprocess.run(["make", "-n", "lab"], cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout
+    line = [ln for ln in out.splitlines() if "jupyter lab" in ln][0]
+    assert ("--allow-root" in line) == (os.getuid() == 0), line
+
+
+def test_urls_in_notes_become_links_and_text_stays_inert():
+    from analysis.tables import linkify
+
+    html = linkify('also at https://a.example/x?a=1&b=2. <b>bold</b>')
+    assert html == ('also at <a class="zt-url" href="https://a.example/x?a=1&amp;b=2" rel="noopener">'
+                    'https://a.example/x?a=1&amp;b=2</a>. &lt;b&gt;bold&lt;/b&gt;')
+
+
+def test_chart_alt_text_reaches_the_img_tag_escaped():
+    import nbformat
+
+    from analysis.render import to_html
+
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_code_cell("x", outputs=[
+        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"},
+                               metadata={"image/png": {"alt": 'Line chart: "up" <b>40%</b>'}})])]
+    img = BeautifulSoup(to_html(nb), "html.parser").find("img")
+    assert img["alt"] == 'Line chart: "up" <b>40%</b>'  # the attribute holds the text, escaped in the HTML
+    assert not BeautifulSoup(to_html(nb), "html.parser").find("b")
