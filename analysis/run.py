@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import ast
+import csv
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import paths
+from . import pages, paths
 
 # papermill imports nbformat, which imports jsonschema, whose optional IRI-format checker
 # (rfc3987_syntax, pulled in by Jupyter's dependencies) compiles a grammar on import: a second per
@@ -313,17 +314,21 @@ def build(
         raise BuildError(f"timeout must be a positive number of seconds, got {timeout}")
     if jobs is not None and jobs < 1:
         raise BuildError(f"jobs must be at least 1, got {jobs}")
-    notebooks = select(only)
-    if not notebooks:
-        raise BuildError(f"no notebooks found in {paths.notebooks_dir()}")
-    parameters = resolve_parameters(notebooks, raw_parameters or [])
+    notebooks, page_only = _select_all(only)
+    parameters = resolve_parameters(notebooks + _page_template(page_only), raw_parameters or [])
+    page_parameters = parameters.pop(pages.template(), {}) if _page_template(page_only) else {}
     reports, build_dir = paths.reports_dir(), paths.build_dir()
     state = load_state(build_dir)
     common = _inputs_digest()
+    try:
+        page_plan = _page_plan(page_only, page_parameters, kernel, state, reports, force)
+    except (OSError, LookupError, ValueError, csv.Error):
+        page_plan = False  # unreadable data: the validation below says why
     up_to_date = _all_cached(notebooks, parameters, kernel, common, state, reports) if not force else None
-    if up_to_date is not None and state.get("validated_inputs") == common:
+    if (up_to_date is not None and state.get("validated_inputs") == common and page_plan is not False
+            and (page_plan is None or not (page_plan.todo or page_plan.remove))):
         # nothing changed since a build that validated these very inputs: nothing to write
-        return up_to_date
+        return up_to_date + _page_outcomes(page_plan, state)
 
     # start the worker server now: it imports papermill and nbconvert while the data is validated
     context = get_context("forkserver")
@@ -339,11 +344,13 @@ def build(
     dataset = data.load()  # validate before anything is written
     from .narrative import check_parameters
 
-    for params in parameters.values():
+    for params in [*parameters.values(), page_parameters]:
         try:
             check_parameters(dataset, **params)
         except ValueError as exc:
             raise BuildError(str(exc)) from None
+    if page_plan is False:
+        page_plan = _page_plan(page_only, page_parameters, kernel, state, reports, force)
     _check_kernel(kernel)
     _check_writable(reports)
     _check_writable(build_dir)
@@ -389,9 +396,11 @@ def build(
     ordered = [outcomes[nb.stem] for nb in notebooks]
     for outcome in ordered:
         state["notebooks"][outcome.name] = asdict(outcome)
-    as_of = next((p["as_of_year"] for p in parameters.values() if "as_of_year" in p), None)
+    ordered += _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress)
+    as_of = next((p["as_of_year"] for p in [*parameters.values(), page_parameters] if "as_of_year" in p), None)
     previous_statuses = state.get("statuses", {})
-    page, statuses = index.render(dataset, _index_entries(state, reports), previous_statuses, as_of)
+    page, statuses = index.render(dataset, _index_entries(state, reports), previous_statuses, as_of,
+                                  indicator_pages=_page_links(dataset, reports))
     atomic_write(reports / "index.html", page)
     state["statuses"] = statuses
     state["validated_inputs"] = common
@@ -428,3 +437,64 @@ def _index_entries(state: dict, reports: Path) -> list[dict]:
         entry["file"] = f"{nb.stem}.html"
         entries.append(entry)
     return entries
+
+
+# --- indicator pages (analysis.pages) -----------------------------------------------------------
+
+
+def _select_all(only: list[str] | None) -> tuple[list[Path], list[str] | None]:
+    """Notebooks and indicator ids named by ``only`` (all notebooks and every page when empty).
+
+    The page list is None for every indicator, [] for none.
+    """
+    only_notebooks, only_pages = pages.split_only(only)
+    if only_pages and not only_notebooks:
+        return [], only_pages
+    notebooks = select(only_notebooks)
+    if not notebooks:
+        raise BuildError(f"no notebooks found in {paths.notebooks_dir()}")
+    return notebooks, (only_pages or []) if only else None
+
+
+def _page_template(page_only: list[str] | None) -> list[Path]:
+    """The template, as a one-item list, when pages are to be built."""
+    tpl = pages.template()
+    return [tpl] if tpl is not None and page_only != [] else []
+
+
+def _page_plan(page_only, parameters, kernel, state, reports, force):
+    if page_only == [] or pages.template() is None:
+        return None
+    return pages.plan(page_only, parameters, kernel, state, reports, force)
+
+
+def _page_outcomes(page_plan, state) -> list[Outcome]:
+    """Outcomes of the pages as the build reports them (name ``indicators/<id>``)."""
+    if page_plan is None:
+        return []
+    known = state.get("pages", {})
+    return [Outcome(f"{pages.SUBDIR}/{i}", known.get(i, {}).get("title", ""), "cached",
+                    known.get(i, {}).get("seconds", 0.0), "", k, dict(page_plan.parameters, indicator_id=i))
+            for i, k in page_plan.cached.items()]
+
+
+def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress) -> list[Outcome]:
+    """Remove stale pages, execute the planned ones, then write the explorer and link the reports."""
+    found: list[Outcome] = []
+    if page_plan is not None:
+        pages.remove_stale(page_plan, state, reports)
+
+        def save():
+            atomic_write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+
+        done = pages.execute(page_plan, kernel, timeout, jobs, reports, build_dir, state, save, progress)
+        found = [Outcome(f"{pages.SUBDIR}/{o.name}", o.title, o.status, o.seconds, o.error, o.input_hash,
+                         o.parameters) for o in done]
+    pages.write_explorer(dataset, reports, page_plan.parameters if page_plan else {})
+    pages.link_reports([reports / f"{nb.stem}.html" for nb in list_notebooks()], dataset, reports)
+    return found
+
+
+def _page_links(dataset, reports: Path) -> list[dict]:
+    """The indicator pages that exist, for the index: id, name, Chinese name, theme, file."""
+    return pages.index_links(dataset, reports)
