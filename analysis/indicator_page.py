@@ -130,7 +130,14 @@ def html_table(rows: list[dict], columns: list[str], caption: str = "") -> str:
 
 def source_cells(dataset: data.Dataset) -> dict:
     """source_id -> what a table shows for it: its title, linked to its address when it has an
-    http(s) one (else the title and the document's file name)."""
+    http(s) one (else the title and the document's file name). Remembered like :func:`load`."""
+    key = ("sources", str(dataset.data_dir), _signature(Path(dataset.data_dir)), len(dataset.sources))
+    if key not in _CACHE:
+        _CACHE[key] = _source_cells(dataset)
+    return dict(_CACHE[key])
+
+
+def _source_cells(dataset: data.Dataset) -> dict:
     out = {}
     for sid, title, url, document in zip(dataset.sources["source_id"], dataset.sources["title_en"],
                                          dataset.sources["url"], dataset.sources["document"]):
@@ -151,9 +158,12 @@ def source_cell(dataset: data.Dataset, source_id: str):
 # --- the page's parts ----------------------------------------------------------------------------
 
 
-def _info(dataset: data.Dataset, indicator_id: str) -> pd.Series:
-    ind = dataset.indicators
-    return ind[ind["indicator_id"] == indicator_id].iloc[0]
+def _info(dataset: data.Dataset, indicator_id: str) -> dict:
+    """The indicator's row of indicators.csv, as a dict (remembered like :func:`load`)."""
+    key = ("indicators", str(dataset.data_dir), _signature(Path(dataset.data_dir)), len(dataset.indicators))
+    if key not in _CACHE:
+        _CACHE[key] = {r["indicator_id"]: r for r in dataset.indicators.to_dict("records")}
+    return dict(_CACHE[key][indicator_id])
 
 
 def title(dataset: data.Dataset, indicator_id: str) -> str:
@@ -388,6 +398,7 @@ def _rate(value, rule: str, unit: str) -> str:
 def pledge_rows(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -> list[dict]:
     """Per pledge on the indicator: verdict and its components, as display strings."""
     rows = []
+    cells = source_cells(dataset)
     for _, r in table[table["indicator_id"] == indicator_id].sort_values(["geography", "target_year",
                                                                           "pledge_id"]).iterrows():
         prob = r.get("probability_met")
@@ -405,7 +416,7 @@ def pledge_rows(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -
             "required rate": _rate(r["required_rate"], r["rate_rule"], r["unit"]),
             "R": f"{r['ratio']:.2f}" if pd.notna(r["ratio"]) else "",
             "P(met on time)": f"{prob:.0%}" if prob is not None and pd.notna(prob) else "",
-            "source": source_cell(dataset, r["source_id"]),
+            "source": cells.get(r["source_id"], r["source_id"]),
         })
     return rows
 
@@ -464,6 +475,7 @@ def lineage_rows(dataset: data.Dataset, indicator_id: str) -> list[dict]:
     history = _remember("lineage", dataset, pledge_lineage)
     history = history[history["indicator_id"] == indicator_id]
     unit = _info(dataset, indicator_id)["unit"]
+    cells = source_cells(dataset)
     rows = []
     for _, h in history.iterrows():
         before = (f"{fmt(h['previous_target_value'], unit)} by {int(h['previous_target_year'])} "
@@ -475,7 +487,7 @@ def lineage_rows(dataset: data.Dataset, indicator_id: str) -> list[dict]:
             "target": f"{h['comparator']} {fmt(h['target_value'], unit)} by {int(h['target_year'])}",
             "previous target": before,
             "change": h["verdict"],
-            "source": source_cell(dataset, h["source_id"]),
+            "source": cells.get(h["source_id"], h["source_id"]),
         })
     return rows
 

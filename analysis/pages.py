@@ -467,6 +467,8 @@ def execute(plan_: Plan, kernel: str, timeout: int, jobs: int | None, reports: P
     outcomes = [PageOutcome(i, "cached", pages_state.get(i, {}).get("seconds", 0.0), "", k,
                             pages_state.get(i, {}).get("title", ""), dict(plan_.parameters, indicator_id=i))
                 for i, k in plan_.cached.items()]
+    for outcome in outcomes:
+        pages_state[outcome.name] = asdict(outcome)
     todo = dict(plan_.todo)
     if not todo:
         return outcomes

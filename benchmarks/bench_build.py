@@ -8,7 +8,7 @@ Measured in one run, on the shipped data, into temporary folders:
   nbconvert --to html --no-input``, one after the other; cost per page = total / 20;
 * full build: ``python -m analysis build --force`` (six reports and every indicator page); cost per
   page = total / (reports + pages);
-* one-indicator rebuild: change a note on one observation of ``childcare_places_per_1000`` in a copy
+* one-indicator rebuild: change a note on one observation of ``per_capita_disposable_income`` in a copy
   of the data, then ``python -m analysis build --only childcare_places_per_1000``: by the cache rule
   (a page's key = template + library code + that indicator's rows and cited sources + parameters +
   kernel) only that page is executed; the explorer and the index are rewritten;
@@ -36,7 +36,7 @@ from pathlib import Path
 from analysis import pages, paths
 
 SAMPLE_STEP = 27
-CHANGED = "childcare_places_per_1000"
+CHANGED = "per_capita_disposable_income"
 
 
 def timed(cmd: list[str], env: dict | None = None, check: bool = True) -> float:
@@ -55,10 +55,9 @@ def change_one_indicator(data: Path) -> None:
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         header, rows = list(reader.fieldnames or []), list(reader)
-    for r in rows:
-        if r["indicator_id"] == CHANGED:
-            r["note"] = (r["note"] + " (re-checked)").strip()
-            break
+    changed = [r for r in rows if r["indicator_id"] == CHANGED]
+    assert changed, f"no observation of {CHANGED}"
+    changed[0]["note"] = (changed[0]["note"] + " (re-checked)").strip()
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
         writer.writeheader()

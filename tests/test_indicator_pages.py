@@ -126,11 +126,11 @@ def test_cache_key_changes_only_for_the_indicator_whose_rows_changed(data_copy, 
     monkeypatch.setenv("ZJCP_DATA_DIR", str(data_copy))
     before = _keys()
     header, rows = read_rows(data_copy / "observations.csv")
-    target = next(r for r in rows if r["indicator_id"] == "childcare_places_per_1000")
+    target = next(r for r in rows if r["indicator_id"] == "per_capita_gdp")
     target["note"] = "changed"
     write_rows(data_copy / "observations.csv", header, rows)
     after = _keys()
-    assert {i for i in before if before[i] != after[i]} == {"childcare_places_per_1000"}
+    assert {i for i in before if before[i] != after[i]} == {"per_capita_gdp"}
     # a parameter changes every page's key
     assert all(a != b for a, b in zip(after.values(), _keys({"as_of_year": 2024}).values()))
 
@@ -184,7 +184,13 @@ def test_pages_have_every_part(built):
     for part in ("Unit:", "Definition:", "CPPLAN21-007", "kept, postponed", "Every figure", "Caveats", "Sources",
                  "reduce the income gap between u"):
         assert part in text, part
-    assert soup.find("img") is not None
+    chart = soup.find("svg", class_="indicator-chart")
+    assert chart is not None and chart["aria-label"].startswith("Chart: Urban-rural income ratio:")
+    stars = [t.get_text() for t in chart.select("polygon > title")]
+    assert any(t.startswith("CPPLAN21-007: at most 1.9 by 2025") for t in stars), stars
+    assert len(stars) == len(analysis.load().pledges.query("indicator_id == 'urban_rural_income_ratio'"))
+    # the contents list points at the sections
+    assert [a["href"][1:] for a in soup.select("nav.toc a")] == [h["id"] for h in soup.find_all("h2")]
     assert "Traceback" not in text and "Error" not in text
     assert soup.find("a", href="../pledges.html") and soup.find("a", href="../index.html")
     # only the pages asked for, no themed report
@@ -201,15 +207,16 @@ def test_one_indicator_changed_rebuilds_only_its_page(built):
     data = Path(env["ZJCP_DATA_DIR"])
     header, rows = read_rows(data / "observations.csv")
     for r in rows:
-        if r["indicator_id"] == "childcare_places_per_1000":
+        if r["indicator_id"] == "urban_rural_income_ratio":
             r["note"] = "re-checked"
     write_rows(data / "observations.csv", header, rows)
     result = run_build(env, *only)
     assert result.returncode == 0, result.stderr
     assert "indicator pages: 1 built, 3 unchanged, 0 failed" in result.stdout
     state = json.loads((root / "build" / "state.json").read_text())
-    assert state["pages"]["childcare_places_per_1000"]["status"] == "ok"
-    assert {state["pages"][i]["status"] for i in SAMPLE if i != "childcare_places_per_1000"} == {"cached"}
+    assert state["pages"]["urban_rural_income_ratio"]["status"] == "ok"
+    assert {state["pages"][i]["status"] for i in SAMPLE if i != "urban_rural_income_ratio"} == {"cached"}
+    assert "re-checked" in (root / "reports" / "indicators" / "urban_rural_income_ratio.html").read_text()
 
 
 def test_removed_indicator_loses_its_page(built):
