@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from analysis import paths
 
-from .conftest import selection_args
+from .conftest import SAMPLE_INDICATORS, selection_args
 
 NOTEBOOKS = sorted(p.stem for p in paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 
@@ -24,7 +24,8 @@ def soup(folder, name):
 
 
 def test_every_notebook_has_a_report(built_reports):
-    assert sorted(p.stem for p in built_reports.glob("*.html")) == sorted(NOTEBOOKS + ["index"])
+    assert sorted(p.stem for p in built_reports.glob("*.html")) == sorted(NOTEBOOKS + ["index", "pledges"])
+    assert sorted(p.stem for p in (built_reports / "indicators").glob("*.html")) == sorted(SAMPLE_INDICATORS)
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
