@@ -356,9 +356,10 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float)
         legend += [("star", "target (colour = verdict)")]
         if mine["base_value"].notna().any():
             legend += [("base", "pledge's base")]
-    x = _LEFT + 150
+    x, y = _LEFT + 150, top + 16
     for kind, text in legend:
-        y = top + 16
+        if x + 24 + 6.2 * len(text) > _W - _RIGHT and x > _LEFT + 150:  # wrap to a second row
+            x, y = _LEFT + 150, y + 15
         mark = {"band": f'<rect x="{x}" y="{y - 8}" width="14" height="8" fill="#0072B2" fill-opacity="0.3"/>',
                 "dot": f'<circle cx="{x + 6}" cy="{y - 4}" r="3.5" fill="#222"/>',
                 "star": f'<polygon points="{_star(x + 6, y - 4, 6)}" fill="#999"/>',
