@@ -79,10 +79,19 @@ def _build(args: argparse.Namespace) -> int:
         progress=not args.quiet,
     )
     failed = [o for o in outcomes if o.status == "failed"]
+    page_outcomes = [o for o in outcomes if o.name.startswith("indicators/")]
     for o in outcomes:
+        if o.name.startswith("indicators/") and o.status != "failed":
+            continue  # one summary line for the pages below
         line = f"{o.name}: {o.status} ({o.seconds:.1f} s)"
         print(line + (f": {o.error}" if o.error else ""), file=sys.stderr if o.status == "failed" else sys.stdout)
-    print(f"index: {Path(args.output).resolve() if args.output else paths.reports_dir()}/index.html")
+    reports = Path(args.output).resolve() if args.output else paths.reports_dir()
+    if page_outcomes:
+        counts = {s: sum(o.status == s for o in page_outcomes) for s in ("ok", "cached", "failed")}
+        print(f"indicator pages: {counts['ok']} built, {counts['cached']} unchanged, {counts['failed']} failed "
+              f"({reports / 'indicators'})")
+        print(f"pledge explorer: {reports / 'pledges.html'}")
+    print(f"index: {reports / 'index.html'}")
     return EXIT_FAILED_NOTEBOOK if failed else 0
 
 
@@ -114,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
         "reports/index.html. Unchanged notebooks are skipped. Exit 0 if all succeeded, 1 if a notebook "
         "failed (the others still run), 2 for a bad request or invalid data (nothing written).",
     )
-    b.add_argument("--only", action="append", metavar="NAME", help="build only this notebook (repeatable)")
+    b.add_argument("--only", action="append", metavar="NAME",
+                   help="build only this notebook or this indicator's page (an indicator_id; repeatable)")
     b.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("KEY", "VALUE"),
                    help="parameter passed to every notebook that declares it (repeatable)")
     b.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")

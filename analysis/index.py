@@ -60,8 +60,12 @@ def status_changes(table: pd.DataFrame, previous: dict[str, str]) -> list[dict]:
 
 
 def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | None = None,
-           verdict_year: int = VERDICT_YEAR) -> tuple[str, dict[str, str]]:
-    """Return (HTML of the index page, pledge_id -> status for the next comparison)."""
+           verdict_year: int = VERDICT_YEAR, indicator_pages: list[dict] | None = None) -> tuple[str, dict[str, str]]:
+    """Return (HTML of the index page, pledge_id -> status for the next comparison).
+
+    ``indicator_pages`` (id, name, name_zh, theme, file per page that exists) adds the link to the
+    pledge explorer and a list of the indicator pages.
+    """
     as_of = int(as_of) if as_of is not None else default_as_of(dataset)
     table = progress_table(dataset, as_of=as_of)
     counts = status_counts(table, "theme")
@@ -91,5 +95,7 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
         guide=Markup(tables.verdict_guide()),  # built from escaped parts in analysis.tables
         table_css=Markup(tables.CSS),
         font_stack=Markup(tables.FONT_STACK),
+        indicator_pages=indicator_pages or [],
+        theme_labels=tables.THEME_LABELS,
     )
     return page, dict(zip(table["pledge_id"], table["status"].astype(str)))

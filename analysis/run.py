@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import ast
+import csv
 import fcntl
 import hashlib
 import json
@@ -37,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import paths
+from . import pages, paths
 
 # papermill imports nbformat, which imports jsonschema, whose optional IRI-format checker
 # (rfc3987_syntax, pulled in by Jupyter's dependencies) compiles a grammar on import: a second per
@@ -393,23 +394,28 @@ def build(
         raise BuildError(f"timeout must be a positive number of seconds, got {timeout}")
     if jobs is not None and jobs < 1:
         raise BuildError(f"jobs must be at least 1, got {jobs}")
-    notebooks = select(only)
-    if not notebooks:
-        raise BuildError(f"no notebooks found in {paths.notebooks_dir()}")
-    parameters = resolve_parameters(notebooks, raw_parameters or [])
+    notebooks, page_only = _select_all(only)
+    parameters = resolve_parameters(notebooks + _page_template(page_only), raw_parameters or [])
+    page_parameters = parameters.pop(pages.template(), {}) if _page_template(page_only) else {}
     reports, build_dir = output_folders(output)
     with build_lock(build_dir, wait):
-        return _build_locked(notebooks, parameters, force, jobs, kernel, timeout, progress, reports, build_dir)
+        return _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs, kernel, timeout,
+                             progress, reports, build_dir)
 
 
-def _build_locked(notebooks, parameters, force, jobs, kernel, timeout, progress, reports: Path,
-                  build_dir: Path) -> list[Outcome]:
+def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs, kernel, timeout, progress,
+                  reports: Path, build_dir: Path) -> list[Outcome]:
     state = load_state(build_dir)
     common = _inputs_digest()
+    try:
+        page_plan = _page_plan(page_only, page_parameters, kernel, state, reports, force)
+    except (OSError, LookupError, ValueError, csv.Error):
+        page_plan = False  # unreadable data: the validation below says why
     up_to_date = _all_cached(notebooks, parameters, kernel, common, state, reports) if not force else None
-    if up_to_date is not None and state.get("validated_inputs") == common:
+    if (up_to_date is not None and state.get("validated_inputs") == common and page_plan is not False
+            and (page_plan is None or not (page_plan.todo or page_plan.remove))):
         # nothing changed since a build that validated these very inputs: nothing to write
-        return up_to_date
+        return up_to_date + _page_outcomes(page_plan, state)
     _check_one_as_of(notebooks, parameters, state, reports)
 
     # start the worker server now: it imports papermill and nbconvert while the data is validated
@@ -425,11 +431,14 @@ def _build_locked(notebooks, parameters, force, jobs, kernel, timeout, progress,
     from .params import check_parameters
 
     dataset = data.load()  # validate before anything is written
-    for nb, params in parameters.items():
+    page_template = [(pages.template(), page_parameters)] if _page_template(page_only) else []
+    for nb, params in [*parameters.items(), *page_template]:
         try:
             check_parameters(dataset, nb, **params)
         except ValueError as exc:
             raise BuildError(str(exc)) from None
+    if page_plan is False:
+        page_plan = _page_plan(page_only, page_parameters, kernel, state, reports, force)
     _check_kernel(kernel)
     _check_writable(reports)
     _check_writable(build_dir)
@@ -488,9 +497,11 @@ def _build_locked(notebooks, parameters, force, jobs, kernel, timeout, progress,
     for outcome in ordered:
         if outcome.status == "cached":
             state["notebooks"][outcome.name] = asdict(outcome)
+    ordered += _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress)
     entries = _mark_differing(_index_entries(state, reports))
     previous_statuses = state.get("statuses", {})
-    page, statuses = index.render(dataset, entries, previous_statuses, _index_as_of(entries))
+    page, statuses = index.render(dataset, entries, previous_statuses, _index_as_of(entries),
+                                  indicator_pages=_page_links(dataset, reports))
     _write(reports / "index.html", page)
     state["statuses"] = statuses
     state["validated_inputs"] = common
@@ -605,3 +616,64 @@ def _mark_differing(entries: list[dict]) -> list[dict]:
         e["scorecard_as_of"] = reference
         e["differs"] = bool(built) and e["has_report"] and e["as_of"] != reference
     return entries
+
+
+# --- indicator pages (analysis.pages) -----------------------------------------------------------
+
+
+def _select_all(only: list[str] | None) -> tuple[list[Path], list[str] | None]:
+    """Notebooks and indicator ids named by ``only`` (all notebooks and every page when empty).
+
+    The page list is None for every indicator, [] for none.
+    """
+    only_notebooks, only_pages = pages.split_only(only)
+    if only_pages and not only_notebooks:
+        return [], only_pages
+    notebooks = select(only_notebooks)
+    if not notebooks:
+        raise BuildError(f"no notebooks found in {paths.notebooks_dir()}")
+    return notebooks, (only_pages or []) if only else None
+
+
+def _page_template(page_only: list[str] | None) -> list[Path]:
+    """The template, as a one-item list, when pages are to be built."""
+    tpl = pages.template()
+    return [tpl] if tpl is not None and page_only != [] else []
+
+
+def _page_plan(page_only, parameters, kernel, state, reports, force):
+    if page_only == [] or pages.template() is None:
+        return None
+    return pages.plan(page_only, parameters, kernel, state, reports, force)
+
+
+def _page_outcomes(page_plan, state) -> list[Outcome]:
+    """Outcomes of the pages as the build reports them (name ``indicators/<id>``)."""
+    if page_plan is None:
+        return []
+    known = state.get("pages", {})
+    return [Outcome(f"{pages.SUBDIR}/{i}", known.get(i, {}).get("title", ""), "cached",
+                    known.get(i, {}).get("seconds", 0.0), "", k, dict(page_plan.parameters, indicator_id=i))
+            for i, k in page_plan.cached.items()]
+
+
+def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress) -> list[Outcome]:
+    """Remove stale pages, execute the planned ones, then write the explorer and link the reports."""
+    found: list[Outcome] = []
+    if page_plan is not None:
+        pages.remove_stale(page_plan, state, reports)
+
+        def save():
+            _write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+
+        done = pages.execute(page_plan, kernel, timeout, jobs, reports, build_dir, state, save, progress)
+        found = [Outcome(f"{pages.SUBDIR}/{o.name}", o.title, o.status, o.seconds, o.error, o.input_hash,
+                         o.parameters) for o in done]
+    pages.write_explorer(dataset, reports, page_plan.parameters if page_plan else {})
+    pages.link_reports([reports / f"{nb.stem}.html" for nb in list_notebooks()], dataset, reports)
+    return found
+
+
+def _page_links(dataset, reports: Path) -> list[dict]:
+    """The indicator pages that exist, for the index: id, name, Chinese name, theme, file."""
+    return pages.index_links(dataset, reports)

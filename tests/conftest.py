@@ -50,11 +50,30 @@ def tree_hashes(folder: Path) -> dict[str, str]:
     }
 
 
+#: The indicator pages the shared test builds make (the main job and the benchmark build all of them):
+#: two places and disagreeing sources, a Chinese name and a restated target, the template's default,
+#: and an indicator with figures but no pledge.
+SAMPLE_INDICATORS = ("gdp", "urban_rural_income_ratio", "childcare_places_per_1000", "commercial_charter_flights")
+
+
+def selection_args() -> list[str]:
+    """``--only`` arguments for the six reports and the sample indicator pages."""
+    names = [p.stem for p in sorted(paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))] + list(SAMPLE_INDICATORS)
+    return [arg for name in names for arg in ("--only", name)]
+
+
+
+
 def build_reports(target: Path, *args: str) -> Path:
-    """Run the real main job into ``target`` (reports/ and build/ below it); return the reports folder."""
+    """Run the real main job into ``target`` (reports/ and build/ below it); return the reports folder.
+
+    Without ``args``: the six reports and the sample indicator pages (:data:`SAMPLE_INDICATORS`).
+    """
     import os
     import subprocess
     import sys
+
+    args = args or tuple(selection_args())
 
     env = dict(os.environ, ZJCP_REPORTS_DIR=str(target / "reports"), ZJCP_BUILD_DIR=str(target / "build"))
     result = subprocess.run([sys.executable, "-m", "analysis", "build", "--quiet", *args], env=env,

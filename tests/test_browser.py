@@ -15,6 +15,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -264,3 +265,148 @@ def test_hostile_csv_round_trip_keeps_the_text(tmp_path):
     data = hostile_copy(tmp_path)
     with (data / "indicators.csv").open(encoding="utf-8", newline="") as fh:
         assert HOSTILE in next(csv.DictReader(fh))["name"]
+
+
+# --- the pledge explorer and the indicator pages ------------------------------------------------
+
+from .conftest import SAMPLE_INDICATORS  # noqa: E402
+
+NEW_PAGES = ["pledges"] + [f"indicators/{i}" for i in SAMPLE_INDICATORS]
+
+
+def _links(page) -> list[str]:
+    return page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"
+                         ".filter(h => h.startsWith(location.origin) && h.split('#')[0].endsWith('.html'))")
+
+
+@pytest.mark.parametrize("name", NEW_PAGES)
+def test_new_page_loads_clean_and_its_links_resolve(browser, site, name):
+    page, problems = open_page(browser, f"{site}/{name}.html")
+    try:
+        if name == "pledges":
+            page.wait_for_selector("#rows tr")
+        images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+        assert all(done and width > 0 for done, width in images), images
+        links = _links(page)
+        assert links, "a page without links back"
+        for href in sorted(set(h.split("#")[0] for h in links)):
+            assert page.request.get(href).status == 200, href
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}-desktop.png"), full_page=False)
+        assert problems == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", NEW_PAGES)
+def test_new_page_is_usable_at_phone_width(browser, site, name):
+    page, problems = open_page(browser, f"{site}/{name}.html", width=375, height=812)
+    try:
+        if name == "pledges":
+            page.wait_for_selector("#rows tr")
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
+        assert max(widths[:2]) <= widths[2] + 1, widths
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}-phone.png"), full_page=False)
+        assert problems == []
+    finally:
+        page.close()
+
+
+def test_every_pledge_is_two_clicks_from_the_index(browser, site):
+    page, problems = open_page(browser, f"{site}/index.html")
+    try:
+        page.click("a[href='pledges.html']")
+        page.wait_for_selector("#rows tr")
+        count = page.evaluate("document.querySelectorAll('#rows tr').length")
+        assert count == len(read_rows(paths.data_dir() / "pledges.csv")[1])
+        page.fill("#q", "CPPLAN21-007")
+        page.click("#rows a")
+        assert page.url.endswith("/indicators/urban_rural_income_ratio.html")
+        assert "CPPLAN21-007" in page.inner_text("body")
+        assert problems == []
+    finally:
+        page.close()
+
+
+def test_explorer_filters_searches_sorts_and_keeps_state_in_the_url(browser, site):
+    page, problems = open_page(browser, f"{site}/pledges.html")
+    try:
+        page.wait_for_selector("#rows tr")
+        total = page.evaluate("document.querySelectorAll('#rows tr').length")
+        page.fill("#q", "城乡居民收入倍差")  # the Chinese name finds its pledges
+        found = page.evaluate("Array.from(document.querySelectorAll('#rows tr')).map(r => r.dataset.pledge)")
+        assert "CPPLAN21-007" in found and "ZJGWR23-005" in found and len(found) < total
+        assert "q=" in page.url
+        page.fill("#q", "")
+        page.select_option("#f-place", "Jiaxing")
+        page.select_option("#f-year", "2026")
+        places = page.evaluate("Array.from(document.querySelectorAll('#rows td[data-label=Place]')).map(t => t.textContent)")
+        years = page.evaluate("Array.from(document.querySelectorAll('#rows td[data-label=Year]')).map(t => t.textContent)")
+        assert places and set(places) == {"Jiaxing"} and set(years) == {"2026"}
+        shown = page.inner_text("#count")
+        # the filtered view can be shared: a fresh page on the same address shows the same rows
+        other, more = open_page(browser, page.url)
+        try:
+            assert other.inner_text("#count") == shown
+            assert other.evaluate("document.getElementById('f-place').value") == "Jiaxing"
+            assert more == []
+        finally:
+            other.close()
+        page.click("#clear")
+        page.click("th[data-key=year] button")
+        page.click("th[data-key=year] button")  # descending
+        years = page.evaluate("Array.from(document.querySelectorAll('#rows td[data-label=Year]')).map(t => +t.textContent)")
+        assert len(years) == total and years == sorted(years, reverse=True)
+        page.select_option("#f-status", "insufficient_data")
+        statuses = page.evaluate("Array.from(document.querySelectorAll('#rows .status')).map(s => s.textContent)")
+        assert statuses and set(statuses) == {"insufficient data"}
+        assert problems == []
+    finally:
+        page.close()
+
+
+def test_explorer_works_from_a_file_offline(browser, built_reports):
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        page.goto((built_reports / "pledges.html").as_uri() + "#place=Jiaxing")
+        page.wait_for_selector("#rows tr")
+        places = page.evaluate("Array.from(document.querySelectorAll('#rows td[data-label=Place]')).map(t => t.textContent)")
+        assert places and set(places) == {"Jiaxing"}
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_reports_link_the_indicators_they_mention(browser, site, built_reports):
+    linked = set()
+    for name in PAGES[1:]:
+        html = (built_reports / f"{name}.html").read_text(encoding="utf-8")
+        linked |= set(re.findall(r'href="(indicators/[a-z0-9_]+\.html)"', html))
+    assert "indicators/urban_rural_income_ratio.html" in linked
+    page, problems = open_page(browser, f"{site}/index.html")
+    try:
+        for href in sorted(linked):
+            assert page.request.get(f"{site}/{href}").status == 200, href
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", NEW_PAGES)
+def test_hostile_text_is_inert_on_new_pages(browser, hostile_site, name):
+    url, reports = hostile_site
+    html = (reports / f"{name}.html").read_text(encoding="utf-8")
+    assert "<script>window.__pwned" not in html and "<img src=x" not in html
+    page, problems = open_page(browser, f"{url}/{name}.html")
+    try:
+        if name == "pledges":
+            page.wait_for_selector("#rows tr")
+        assert page.evaluate("() => window.__pwned === undefined")
+        assert not [p for p in problems if p.startswith("dialog")], problems
+        assert "<script>window.__pwned=1;alert(1)</script>" in page.inner_text("body")
+    finally:
+        page.close()

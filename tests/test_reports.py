@@ -15,6 +15,8 @@ from bs4 import BeautifulSoup
 
 from analysis import paths
 
+from .conftest import SAMPLE_INDICATORS, selection_args
+
 NOTEBOOKS = sorted(p.stem for p in paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 
 
@@ -23,7 +25,8 @@ def soup(folder, name):
 
 
 def test_every_notebook_has_a_report(built_reports):
-    assert sorted(p.stem for p in built_reports.glob("*.html")) == sorted(NOTEBOOKS + ["index"])
+    assert sorted(p.stem for p in built_reports.glob("*.html")) == sorted(NOTEBOOKS + ["index", "pledges"])
+    assert sorted(p.stem for p in (built_reports / "indicators").glob("*.html")) == sorted(SAMPLE_INDICATORS)
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -104,7 +107,7 @@ def fresh_copy(target: Path) -> Path:
 def build_in(clone: Path) -> Path:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZJCP_")}
     env["PYTHONPATH"] = str(clone)  # the clone's own package, not the editable install
-    result = subprocess.run([sys.executable, "-m", "analysis", "build", "--quiet"], cwd=clone, env=env,
+    result = subprocess.run([sys.executable, "-m", "analysis", "build", "--quiet", *selection_args()], cwd=clone, env=env,
                             capture_output=True, text=True, timeout=1200, check=False)
     assert result.returncode == 0, result.stderr
     return clone / "reports"

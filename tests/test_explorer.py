@@ -1,0 +1,58 @@
+"""The pledge explorer (reports/pledges.html) as data and markup; its behaviour in a browser is in test_browser."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+import analysis
+from analysis import explorer
+from analysis.progress import progress_table
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return analysis.load()
+
+
+@pytest.fixture(scope="module")
+def table(dataset):
+    return progress_table(dataset, as_of=2025)
+
+
+def test_every_pledge_is_a_row_with_its_fields(dataset, table):
+    rows = explorer.rows(dataset, table, pages={"urban_rural_income_ratio"})
+    assert len(rows) == len(dataset.pledges) == len({r["id"] for r in rows})
+    row = next(r for r in rows if r["indicator"] == "urban_rural_income_ratio" and r["place"] == "Zhejiang"
+               and r["year"] == 2025)
+    pledge = dataset.pledges.set_index("pledge_id").loc[row["id"]]
+    assert row["name_zh"] == "城乡居民收入倍差"
+    assert row["quote"] == pledge["quote"]
+    assert row["id"] == "CPPLAN21-007" and row["target"] == "at most 1.9"
+    assert row["page"] == "indicators/urban_rural_income_ratio.html"
+    assert row["status"] == str(table.set_index("pledge_id").at[row["id"], "status"])
+    # an indicator without a page is listed without a link
+    assert all(r["page"] == "" for r in rows if r["indicator"] != "urban_rural_income_ratio")
+
+
+def test_json_cannot_close_the_script_element():
+    text = explorer._json({"quote": "</script><script>alert(1)</script> & <!--"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"quote": "</script><script>alert(1)</script> & <!--"}
+
+
+def test_page_is_self_contained_and_carries_every_pledge(dataset, table):
+    page = explorer.render(dataset, table, pages=set())
+    soup = BeautifulSoup(page, "html.parser")
+    # no resource from the network: nothing with a src or an external stylesheet
+    assert not soup.find_all(src=True)
+    assert not [link for link in soup.find_all("link") if link.get("href", "").startswith(("http", "//"))]
+    data = json.loads(soup.find("script", id="pledge-data").string)
+    assert {r["id"] for r in data} == set(dataset.pledges["pledge_id"])
+    # dataset text is never written with innerHTML
+    script = soup.find_all("script")[-1].string
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "textContent" in script
+    assert re.search(r"location\.hash", script)

@@ -1,0 +1,269 @@
+"""Indicator pages: the helpers of analysis.indicator_page, the cache rule of analysis.pages, and the
+warm-kernel execution (isolation between pages, a failing page alone). The template runs here on a
+few indicators only; every page is built by the main job and the benchmark.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+import analysis
+from analysis import indicator_page as page
+from analysis import pages, paths
+
+from .conftest import read_rows, write_rows
+
+#: The few indicators the tests build: two places and disagreeing sources (gdp), a Chinese name and
+#: restated targets (urban_rural_income_ratio), the template's default, and one without any pledge.
+SAMPLE = ["gdp", "urban_rural_income_ratio", "childcare_places_per_1000", "commercial_charter_flights"]
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return analysis.load()
+
+
+@pytest.fixture(scope="module")
+def everything():
+    return analysis.load(all_vintages=True)
+
+
+@pytest.fixture(scope="module")
+def table(dataset):
+    return page.assess(dataset, 2025, 0.1)
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def test_title_has_english_and_chinese_name(dataset):
+    assert page.title(dataset, "urban_rural_income_ratio") == "# Urban-rural income ratio (城乡居民收入倍差)"
+
+
+def test_pages_for_every_indicator_with_a_pledge_or_a_figure(everything):
+    ids = page.page_indicators(everything)
+    rows = pages.indicator_rows()
+    assert ids == sorted(rows)
+    assert len(ids) == len(set(everything.pledges["indicator_id"]) | set(everything.observations["indicator_id"]))
+    assert "commercial_charter_flights" in ids  # a figure, no pledge
+
+
+def test_html_table_escapes_every_cell_and_only_links_http():
+    hostile = '<script>alert(1)</script>"'
+    html = page.html_table([{"a": hostile, "b": page.Link(hostile, "https://example.org/?a=1&b=2")}], ["a", "b"])
+    assert "<script>" not in html
+    assert html.count("&lt;script&gt;") == 2
+    assert 'href="https://example.org/?a=1&amp;b=2"' in html
+    assert page.safe_url("javascript:alert(1)") is None
+    assert page.safe_url("https://www.zj.gov.cn/x") == "https://www.zj.gov.cn/x"
+
+
+def test_figures_table_lists_every_vintage_with_status_comparator_and_quote(everything):
+    rows = page.figure_rows(everything, "gdp")
+    obs = everything.observations[everything.observations["indicator_id"] == "gdp"]
+    assert len(rows) == len(obs)
+    assert {r["status"] for r in rows} <= {"revised", "reported", "preliminary"}
+    assert all(r["comparator"] == "= (exact)" for r in rows)
+    # exactly one figure per place and year is the one used
+    used = [(r["place"], r["year"]) for r in rows if r["used"] == "yes"]
+    assert len(used) == len(set(used)) == len(obs[obs["current"]])
+    assert set(r["quote"] for r in rows) == set(obs["quote"])
+
+
+def test_conflicts_are_the_disagreeing_figures_of_the_indicator(everything):
+    rows = page.conflict_rows(everything, "gdp")
+    assert rows and all(r["place"] in ("Zhejiang", "Jiaxing") for r in rows)
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["place"], r["year"]), set()).add(r["value"])
+    assert all(len(values) >= 2 for values in groups.values())  # each group really disagrees
+
+
+def test_lineage_of_a_restated_target(dataset):
+    rows = page.lineage_rows(dataset, "urban_rural_income_ratio")
+    zj = [r for r in rows if r["place"] == "Zhejiang"]
+    assert [r["pledge"] for r in zj][:2] == ["CPPLAN21-007", "ZJGWR23-005"]
+    assert zj[0]["change"] == "first"
+    assert zj[1]["change"] == "kept, postponed"  # the same 1.9 ceiling, two years later
+
+
+def test_what_would_settle_a_pledge(table):
+    row = table[table["status"].astype(str) == "insufficient_data"].iloc[0].copy()
+    text = page.settle_sentence(row)
+    assert f"a figure for {int(row['target_year'])} would decide met or missed" in text
+    row["status"] = "on_track"
+    assert page.settle_sentence(row) == (f"The final verdict (met or missed) waits for an official figure for "
+                                         f"{row['geography']} for {int(row['target_year'])}.")
+    row["status"] = "met"
+    assert page.settle_sentence(row) == ""
+
+
+def test_cached_loader_hands_out_copies():
+    first = page.load()
+    first.pledges.loc[:, "target_value"] = -1.0
+    assert (page.load().pledges["target_value"] != -1.0).all()
+
+
+# --- the cache rule ------------------------------------------------------------------------------
+
+
+def _keys(parameters=None):
+    rows = pages.indicator_rows()
+    tpl = pages.template().read_bytes()
+    code = pages.code_digest()
+    return {i: pages.page_key(tpl, code, r, dict(parameters or {}, indicator_id=i), "python3") for i, r in rows.items()}
+
+
+def test_cache_key_changes_only_for_the_indicator_whose_rows_changed(data_copy, monkeypatch):
+    monkeypatch.setenv("ZJCP_DATA_DIR", str(data_copy))
+    before = _keys()
+    header, rows = read_rows(data_copy / "observations.csv")
+    target = next(r for r in rows if r["indicator_id"] == "per_capita_gdp")
+    target["note"] = "changed"
+    write_rows(data_copy / "observations.csv", header, rows)
+    after = _keys()
+    assert {i for i in before if before[i] != after[i]} == {"per_capita_gdp"}
+    # a parameter changes every page's key
+    assert all(a != b for a, b in zip(after.values(), _keys({"as_of_year": 2024}).values()))
+
+
+def test_cache_key_follows_the_cited_source(data_copy, monkeypatch):
+    monkeypatch.setenv("ZJCP_DATA_DIR", str(data_copy))
+    before = _keys()
+    header, rows = read_rows(data_copy / "sources.csv")
+    for r in rows:
+        if r["source_id"] == "jx_gwr_2022":
+            r["title_en"] += " (corrected)"
+    write_rows(data_copy / "sources.csv", header, rows)
+    after = _keys()
+    changed = {i for i in before if before[i] != after[i]}
+    _, pledges = read_rows(data_copy / "pledges.csv")
+    _, obs = read_rows(data_copy / "observations.csv")
+    citing = {r["indicator_id"] for r in pledges + obs if r["source_id"] == "jx_gwr_2022"}
+    assert changed == citing and "gdp" in changed
+
+
+# --- building pages ------------------------------------------------------------------------------
+
+
+def run_build(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", "build", "--quiet", *args], env=dict(os.environ, **env),
+                          capture_output=True, text=True, timeout=600, check=False)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pages")
+    data = root / "data"
+    import shutil
+
+    shutil.copytree(paths.data_dir(), data)
+    env = {"ZJCP_REPORTS_DIR": str(root / "reports"), "ZJCP_BUILD_DIR": str(root / "build"),
+           "ZJCP_DATA_DIR": str(data)}
+    only = [a for i in SAMPLE for a in ("--only", i)]
+    result = run_build(env, *only)
+    assert result.returncode == 0, result.stderr
+    return root, env, only
+
+
+def test_pages_have_every_part(built):
+    root, _, _ = built
+    html = (root / "reports" / "indicators" / "urban_rural_income_ratio.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.title.string == "Urban-rural income ratio (城乡居民收入倍差)"
+    assert soup.find("h1").get_text(strip=True).rstrip("¶") == "Urban-rural income ratio (城乡居民收入倍差)"
+    text = soup.get_text(" ")
+    for part in ("Unit:", "Definition:", "CPPLAN21-007", "kept, postponed", "Every figure", "Caveats", "Sources",
+                 "reduce the income gap between u"):
+        assert part in text, part
+    chart = soup.find("svg", class_="indicator-chart")
+    assert chart is not None and chart["aria-label"].startswith("Chart: Urban-rural income ratio:")
+    stars = [t.get_text() for t in chart.select("polygon > title")]
+    assert any(t.startswith("CPPLAN21-007: at most 1.9 by 2025") for t in stars), stars
+    assert len(stars) == len(analysis.load().pledges.query("indicator_id == 'urban_rural_income_ratio'"))
+    # the contents list points at the sections
+    assert [a["href"][1:] for a in soup.select("nav.toc a")] == [h["id"] for h in soup.find_all("h2")]
+    assert "Traceback" not in text and "Error" not in text
+    assert soup.find("a", href="../pledges.html") and soup.find("a", href="../index.html")
+    # only the pages asked for, no themed report
+    assert sorted(p.stem for p in (root / "reports" / "indicators").glob("*.html")) == sorted(SAMPLE)
+    assert not list((root / "reports").glob("0*.html"))
+    explorer = (root / "reports" / "pledges.html").read_text(encoding="utf-8")
+    assert '"page":"indicators/gdp.html"' in explorer
+
+
+def test_one_indicator_changed_rebuilds_only_its_page(built):
+    root, env, only = built
+    state = json.loads((root / "build" / "state.json").read_text())
+    assert all(state["pages"][i]["status"] == "ok" for i in SAMPLE)
+    data = Path(env["ZJCP_DATA_DIR"])
+    header, rows = read_rows(data / "observations.csv")
+    for r in rows:
+        if r["indicator_id"] == "urban_rural_income_ratio":
+            r["note"] = "re-checked"
+    write_rows(data / "observations.csv", header, rows)
+    result = run_build(env, *only)
+    assert result.returncode == 0, result.stderr
+    assert "indicator pages: 1 built, 3 unchanged, 0 failed" in result.stdout
+    state = json.loads((root / "build" / "state.json").read_text())
+    assert state["pages"]["urban_rural_income_ratio"]["status"] == "ok"
+    assert {state["pages"][i]["status"] for i in SAMPLE if i != "urban_rural_income_ratio"} == {"cached"}
+    assert "re-checked" in (root / "reports" / "indicators" / "urban_rural_income_ratio.html").read_text()
+
+
+def test_removed_indicator_loses_its_page(built):
+    root, env, only = built
+    data = Path(env["ZJCP_DATA_DIR"])
+    header, rows = read_rows(data / "observations.csv")
+    write_rows(data / "observations.csv", header, [r for r in rows if r["indicator_id"] != "commercial_charter_flights"])
+    result = run_build(env, *only)
+    assert result.returncode == 0, result.stderr
+    assert not (root / "reports" / "indicators" / "commercial_charter_flights.html").exists()
+    assert "commercial_charter_flights" not in json.loads((root / "build" / "state.json").read_text())["pages"]
+
+
+# --- isolation in the warm kernel ----------------------------------------------------------------
+
+
+def _template(folder: Path) -> None:
+    """A small template: fails for one indicator, kills its kernel for another, and checks that no
+    variable survives from the page before."""
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('indicator_id = "gdp"\nas_of_year = 2025\nalpha = 0.1')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell("import os\nfrom IPython.display import Markdown, display"),
+        nbformat.v4.new_code_cell(
+            "assert 'leftover' not in globals(), 'state leaked from the page before'\nleftover = indicator_id\n"
+            "if indicator_id == 'gdp':\n    raise ValueError('boom')\n"
+            "if indicator_id == 'gdp_growth_rate':\n    os._exit(1)\n"
+            "display(Markdown('# Page ' + indicator_id))"),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / "indicator.ipynb")
+
+
+def test_a_failing_page_fails_alone_and_state_does_not_leak(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _template(notebooks)
+    env = {"ZJCP_NOTEBOOKS_DIR": str(notebooks), "ZJCP_REPORTS_DIR": str(tmp_path / "reports"),
+           "ZJCP_BUILD_DIR": str(tmp_path / "build")}
+    ids = ["childcare_places_per_1000", "gdp", "gdp_growth_rate", "per_capita_gdp", "urbanization_rate"]
+    result = run_build(env, "--jobs", "1", *[a for i in ids for a in ("--only", i)])
+    assert result.returncode == 1
+    failed = [line for line in result.stderr.splitlines() if "failed" in line]
+    assert failed[0].startswith("indicators/gdp: failed") and "ValueError: boom" in failed[0]
+    assert failed[1].startswith("indicators/gdp_growth_rate: failed")
+    assert "indicator pages: 3 built, 0 unchanged, 2 failed" in result.stdout
+    built = sorted(p.stem for p in (tmp_path / "reports" / "indicators").glob("*.html"))
+    assert built == ["childcare_places_per_1000", "per_capita_gdp", "urbanization_rate"]
