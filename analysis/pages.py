@@ -553,6 +553,8 @@ def write_explorer(dataset, reports: Path, parameters: dict) -> None:
 
 
 _CELL = re.compile(r"<(td|th)>([A-Za-z0-9_-]+)</\1>")
+#: A name the table renderer marks with its indicator id (:func:`analysis.tables.indicator_name`).
+_NAMED = re.compile(r'<span class="zt-ind" data-indicator="([A-Za-z0-9_-]+)">(.*?)</span>')
 
 
 def link_cells(html: str, targets: dict[str, str]) -> str:
@@ -564,7 +566,11 @@ def link_cells(html: str, targets: dict[str, str]) -> str:
         href = targets.get(text)
         return f'<{tag}><a href="{href}">{text}</a></{tag}>' if href else match.group(0)
 
-    return _CELL.sub(swap, html)
+    def name(match: re.Match) -> str:
+        href = targets.get(match.group(1))
+        return f'<a class="zt-ind" href="{href}">{match.group(2)}</a>' if href else match.group(0)
+
+    return _NAMED.sub(name, _CELL.sub(swap, html))
 
 
 def link_reports(files: list[Path], dataset, reports: Path) -> None:
@@ -590,5 +596,5 @@ def index_links(dataset, reports: Path) -> list[dict]:
     have = available(reports)
     info = dataset.indicators[dataset.indicators["indicator_id"].isin(have)].sort_values(["theme", "name"])
     return [{"id": r.indicator_id, "name": r.name, "name_zh": r.name_zh if isinstance(r.name_zh, str) else "",
-             "theme": str(r.theme).replace("_", " "), "file": f"{SUBDIR}/{r.indicator_id}.html"}
+             "theme": str(r.theme), "file": f"{SUBDIR}/{r.indicator_id}.html"}
             for r in info.itertuples()]

@@ -169,3 +169,48 @@ def card_counts(card: pd.DataFrame) -> dict[str, int]:
     counts["total"] = len(card)
     counts["open"] = int((card["open_reason"] != "").sum()) if len(card) else 0
     return counts
+
+
+def card_rows(dataset: Dataset, card: pd.DataFrame, fold_after: int | None = None):
+    """The report card as a table for readers: pledge (with its Chinese name), place, target, verdict,
+    the deciding figure with its quote and source one click away, and why an open pledge is open.
+
+    Returns
+    -------
+    analysis.tables.Table
+    """
+    from . import tables
+
+    sources = tables.source_info(dataset)
+    pledges = dataset.pledges.set_index("pledge_id")
+    rows = []
+    for _, r in card.iterrows():
+        name = tables.indicator_name(r["indicator_id"], r["name"])
+        zh = f'<span class="zt-sub" lang="zh">{tables.esc(r["name_zh"])}</span>' if r["name_zh"] else ""
+        pledge = pledges.loc[r["pledge_id"]]
+        target = tables.Safe(tables.esc(r["target"]) + tables.provenance_details(
+            pledge["quote"], sources.loc[pledge["source_id"]], "pledge: quote, source", note=pledge.get("note")))
+        if r["figure"]:
+            figure = tables.Safe(tables.esc(r["figure"]) + tables.provenance_details(
+                r["quote"], sources.loc[r["source_id"]], "figure: quote, source"))
+        else:
+            figure = "none published"
+        why = r["open_reason"] or "Decided by the figure for the target year."
+        rows.append([tables.Safe(f"{name}{zh}"), r["geography"], target, tables.status_badge(r["status"]),
+                     figure, why])
+    note = tables.Safe(f"{tables.guide_link()} (every status and its thresholds).")
+    return tables.render(rows, ["Pledge", "Where", "Target", "Verdict", "Deciding figure", "Why this verdict"],
+                         note=note, fold_after=fold_after, empty="No pledge has this target year.")
+
+
+def card_sentence(card: pd.DataFrame, year: int) -> str:
+    """One sentence of counts: how many pledges due in ``year`` have a verdict, and of which kind."""
+    from .progress import STATUS_LABELS, STATUSES
+
+    counts = card_counts(card)
+    decided = counts["total"] - counts.get("insufficient_data", 0)
+    parts = [f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUSES if counts.get(s) and s != "insufficient_data"]
+    text = f"Of the {counts['total']} pledges due in {year}, {decided} have a verdict"
+    text += f" ({', '.join(parts)})" if parts else ""
+    missing = counts.get("insufficient_data", 0)
+    return text + (f"; {missing} cannot be judged yet, each with the reason in the table." if missing else ".")

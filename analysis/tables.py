@@ -412,6 +412,12 @@ def status_cell(row) -> Safe:
     return Safe(status_badge(row["status"]) + reason_html)
 
 
+def indicator_name(indicator_id: str, name: str) -> Safe:
+    """An indicator's name, marked with its id so the build can link it to the indicator's page
+    (:func:`analysis.pages.link_reports` turns the mark into a link where the page exists)."""
+    return Safe(f'<span class="zt-ind" data-indicator="{esc(indicator_id)}">{esc(name)}</span>')
+
+
 def guide_link(text: str = "How to read the verdicts") -> Safe:
     """A link to the index's definitions of every status."""
     return Safe(f'<a href="{GUIDE_HREF}">{esc(text)}</a>')
@@ -431,7 +437,7 @@ def progress_rows(dataset: Dataset, table: pd.DataFrame, caption: str = "", fold
     rows = []
     for _, r in order.iterrows():
         ratio = f"{r['ratio']:.2f}" if pd.notna(r.get("ratio")) else "–"
-        pledge = Safe(f"{esc(r['name'])}<span class=\"zt-sub\">{esc(theme_label(r['theme']))}</span>")
+        pledge = Safe(f"{indicator_name(r['indicator_id'], r['name'])}<span class=\"zt-sub\">{esc(theme_label(r['theme']))}</span>")
         rows.append([
             pledge,
             r["geography"],

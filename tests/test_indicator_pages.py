@@ -267,3 +267,15 @@ def test_a_failing_page_fails_alone_and_state_does_not_leak(tmp_path):
     assert "indicator pages: 3 built, 0 unchanged, 2 failed" in result.stdout
     built = sorted(p.stem for p in (tmp_path / "reports" / "indicators").glob("*.html"))
     assert built == ["childcare_places_per_1000", "per_capita_gdp", "urbanization_rate"]
+
+
+def test_report_tables_link_names_and_ids_to_existing_pages_only():
+    from analysis.pages import link_cells
+    from analysis.tables import indicator_name
+
+    html = (f"<table><tr><td>{indicator_name('gdp', 'GDP <b>')}</td><td>{indicator_name('gone', 'Gone')}</td>"
+            "<td>ZJGWR23-001</td></tr></table>")
+    linked = link_cells(html, {"gdp": "indicators/gdp.html", "ZJGWR23-001": "indicators/gdp.html"})
+    assert '<a class="zt-ind" href="indicators/gdp.html">GDP &lt;b&gt;</a>' in linked
+    assert '<span class="zt-ind" data-indicator="gone">Gone</span>' in linked  # no page: no link
+    assert '<td><a href="indicators/gdp.html">ZJGWR23-001</a></td>' in linked

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.report_card import card_counts, figure_text, report_card
+from analysis.report_card import card_counts, card_rows, card_sentence, figure_text, report_card
 
 from .factory import indicator, make_dataset, pledge, series
 
@@ -36,7 +36,9 @@ def _dataset():
            pledge("P5", "none", 2025, ">=", 5, unit="count")]
     sources = [dict(source_id="stats", title="统计公报", title_en="Bulletin", issuer="x",
                     published=pd.Timestamp("2026-01-14"), document=None, url="https://example.org/a", sha256=None,
-                    note=None)]
+                    note=None),
+               dict(source_id="plan", title="实施方案", title_en="Plan", issuer="x", published=pd.Timestamp("2021-07-19"),
+                    document="002_plan.txt", url=None, sha256=None, note=None)]
     return make_dataset(inds, pls, obs, sources)
 
 
@@ -102,3 +104,15 @@ def test_a_bound_alone_is_shown_as_a_bound_and_settles_nothing():
     assert card.loc[0, "bound"] == ""
     assert card.loc[0, "open_reason"] == ("Only a bound is published for 2025 (more than 70,000 yuan (2025, preliminary)), "
                                           "which does not settle the target.")
+
+
+def test_card_table_shows_the_quote_source_and_reason_and_the_sentence_counts():
+    ds = _dataset()
+    table = _table([_row("P1", "income", "insufficient_data"), _row("P2", "ratio", "met", 1.9, "<=", "ratio")])
+    card = report_card(ds, table, 2025)
+    html = str(card_rows(ds, card))
+    assert "收入倍差从1.96缩小至1.81" in html and 'href="https://example.org/a"' in html
+    assert "Only a bound is published for 2025" in html
+    assert '<span class="zt-sub" lang="zh">居民人均可支配收入</span>' in html
+    assert card_sentence(card, 2025) == ("Of the 2 pledges due in 2025, 1 have a verdict (1 met); "
+                                         "1 cannot be judged yet, each with the reason in the table.")
