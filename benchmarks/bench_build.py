@@ -9,7 +9,7 @@ Measured in one run, on the shipped data, into temporary folders:
 * full build: ``python -m analysis build --force`` (six reports and every indicator page); cost per
   page = total / (reports + pages);
 * one-indicator rebuild: change a note on one observation of ``per_capita_disposable_income`` in a copy
-  of the data, then ``python -m analysis build --only childcare_places_per_1000``: by the cache rule
+  of the data, then ``python -m analysis build --only per_capita_disposable_income``: by the cache rule
   (a page's key = template + library code + that indicator's rows and cited sources + parameters +
   kernel) only that page is executed; the explorer and the index are rewritten;
 * for information, the same change followed by a plain ``python -m analysis build``: the six themed
