@@ -224,12 +224,23 @@ def _cp1252_in(file: str, row: int, column: str):
     return change
 
 
-#: Row 338 of observations.csv: Zhejiang's per capita disposable income, 2022, 60302 yuan (scale 1).
-INCOME_2022 = 338
-#: Row 340: the same series in 2024, its last year (67013 yuan).
-INCOME_2024 = 340
-#: Row 156: Zhejiang's GDP growth 2024, quote "...比上年增长5.5%" (an increase).
-GROWTH_2024 = 156
+def _shipped_row(indicator_id: str, year: int, value: float, geography: str = "Zhejiang") -> int:
+    """The row (header = 1) of the shipped observations.csv holding one figure, found by its content so
+    that the cases keep pointing at the same figure when rows are added or removed."""
+    _, rows = read_rows(paths.data_dir() / "observations.csv")
+    found = [i + 2 for i, r in enumerate(rows) if (r["indicator_id"], r["geography"], r["year"]) ==
+             (indicator_id, geography, str(year)) and float(r["value"]) == value]
+    assert len(found) == 1, (indicator_id, year, value, found)
+    return found[0]
+
+
+#: Zhejiang's per capita disposable income, 2022, 60302 yuan (scale 1).
+INCOME_2022 = _shipped_row("per_capita_disposable_income", 2022, 60302)
+#: The same series in 2023 (63830 yuan) and 2024, its last year (67013 yuan).
+INCOME_2023 = _shipped_row("per_capita_disposable_income", 2023, 63830)
+INCOME_2024 = _shipped_row("per_capita_disposable_income", 2024, 67013)
+#: Zhejiang's GDP growth 2024, quote "...比上年增长5.5%" (an increase).
+GROWTH_2024 = _shipped_row("gdp_growth_rate", 2024, 5.5)
 
 FILE_CASES = [
     ("nan-value", _set_cells("observations.csv", 2, value="NaN"),
@@ -273,7 +284,7 @@ FILE_CASES = [
      ["sources.csv, row 2, field 'published'", "publication date 2203-01-12 is in the future"]),
     ("jump-in-official-series", _set_cells("observations.csv", INCOME_2024, value="6701.3", quoted_value="6701.3",
                                            quote="浙江2024年居民人均可支配收入为6701.3元,位居第三。"),
-     [f"observations.csv, row {INCOME_2024}, field 'value'", "the 2023 figure (63830, row 339)",
+     [f"observations.csv, row {INCOME_2024}, field 'value'", f"the 2023 figure (63830, row {INCOME_2023})",
       "needs a note explaining it"]),
     ("huge-cell", _set_cells("observations.csv", 2, value="9" * 10_000_000),
      ["observations.csv, row 2, field 'value'", "is not a valid number", "characters)"]),
