@@ -293,7 +293,7 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float)
     series, mine, band = d["series"], d["pledges"], d["band"]
     years = [*series["year"].tolist(), *mine["target_year"].tolist(),
              *mine["base_year"].dropna().tolist(), as_of]
-    values = [*series["value"].tolist(), *mine["target_value"].tolist(), *mine["base_value"].dropna().tolist()]
+    values = [*series["value"].tolist(), *mine["target_value"].dropna().tolist(), *mine["base_value"].dropna().tolist()]
     x0, x1 = (min(years), max(years)) if years else (as_of - 1, as_of + 1)
     if x0 == x1:
         x0, x1 = x0 - 1, x1 + 1
@@ -326,7 +326,10 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float)
                f'stroke="#777" stroke-dasharray="2,3"/><text x="{px(as_of) - 3:.1f}" y="{top + _TOP + 10}" '
                f'font-size="10" text-anchor="end" fill="#555">as of {int(as_of)}</text>')
     legend = []
+    model = band.attrs.get("model", "") if band is not None else ""
     if band is not None:
+        band = band.dropna(subset=["lower", "upper", "mean"])
+    if band is not None and len(band):
         clip = [(px(y), py(min(max(v, lo), hi))) for y, v in zip(band["year"], band["upper"])]
         clip += [(px(y), py(min(max(v, lo), hi))) for y, v in zip(band["year"][::-1], band["lower"][::-1])]
         out.append('<polygon fill="#0072B2" fill-opacity="0.15" points="'
@@ -334,7 +337,7 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float)
         out.append('<polyline fill="none" stroke="#0072B2" stroke-width="1.6" points="'
                    + " ".join(f"{px(y):.1f},{py(min(max(v, lo), hi)):.1f}" for y, v in zip(band["year"], band["mean"]))
                    + '"/>')
-        legend.append(("band", f"fitted trend ({band.attrs['model']}) and {int(round((1 - alpha) * 100))}% "
+        legend.append(("band", f"fitted trend ({model}) and {int(round((1 - alpha) * 100))}% "
                                "prediction band"))
     if len(series):
         out.append('<polyline fill="none" stroke="#222" stroke-width="0.8" points="'
@@ -349,6 +352,8 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float)
             out.append(f'<circle cx="{px(p["base_year"]):.1f}" cy="{py(p["base_value"]):.1f}" r="7" fill="none" '
                        f'stroke="#E69F00" stroke-width="2"><title>base of {escape(p["pledge_id"])}: '
                        f'{escape(fmt(p["base_value"], unit))} ({int(p["base_year"])})</title></circle>')
+        if pd.isna(p["target_value"]):  # a direction-only pledge has no number to mark
+            continue
         out.append(f'<polygon points="{_star(px(p["target_year"]), py(p["target_value"]))}" fill="{color}" '
                    f'stroke="#333" stroke-width="0.6"><title>{escape(p["pledge_id"])}: {escape(target_text(p))} '
                    f'({escape(str(p["status"]).replace("_", " "))})</title></polygon>')
