@@ -11,8 +11,8 @@ from .data import Dataset
 def pledge_lineage(dataset: Dataset) -> pd.DataFrame:
     """Pledges of the same indicator and geography made in several documents or for several years.
 
-    Pledges are ordered by the source's publication date (then target year); each is compared with
-    the one before it. ``verdict``, in the words a reader expects:
+    Pledges with a number are ordered by the source's publication date (then target year); each is
+    compared with the one before it (a direction-only pledge has no target to compare and is left out). ``verdict``, in the words a reader expects:
 
     * ``first``: the first pledge of its group;
     * same target year: ``kept``, ``raised`` (more ambitious in the pledge's desired direction) or
@@ -31,7 +31,8 @@ def pledge_lineage(dataset: Dataset) -> pd.DataFrame:
     DataFrame
         One row per pledge in a group of two or more, with its predecessor's target and year.
     """
-    p = dataset.pledges.merge(dataset.sources[["source_id", "published"]], on="source_id")
+    numbered = dataset.pledges[dataset.pledges["target_value"].notna()]  # a direction-only pledge has no target
+    p = numbered.merge(dataset.sources[["source_id", "published"]], on="source_id")
     direction = p["indicator_id"].map(dataset.indicators.set_index("indicator_id")["direction"])
     sign = np.select(
         [p["comparator"].isin([">=", "increase"]), p["comparator"].isin(["<=", "decrease"]),
