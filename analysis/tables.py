@@ -14,7 +14,6 @@ built here from escaped parts.
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -57,22 +56,6 @@ def esc(text) -> str:
     if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA or text is pd.NaT:
         return ""
     return text if isinstance(text, Safe) else html.escape(str(text), quote=True)
-
-
-_URL = re.compile(r"https?://[^\s<>\"')]+[^\s<>\"').,;:]")
-
-
-def linkify(text) -> Safe:
-    """Escape text and turn every http(s) URL in it into a link."""
-    text = "" if text is None else str(text)
-    out, last = [], 0
-    for match in _URL.finditer(text):
-        url = match.group(0)
-        out.append(esc(text[last : match.start()]))
-        out.append(f'<a class="zt-url" href="{esc(url)}" rel="noopener">{esc(unquote(url))}</a>')
-        last = match.end()
-    out.append(esc(text[last:]))
-    return Safe("".join(out))
 
 
 def theme_label(theme: str) -> str:
@@ -335,7 +318,7 @@ def provenance_details(quote, source: pd.Series, summary: str = "source", qualif
     """A ``<details>`` element: the verbatim quote, what kind of figure it is, and the citation."""
     extra = f"<p>{esc(qualifier[:1].upper() + qualifier[1:])}.</p>" if qualifier else ""
     if isinstance(note, str) and note:
-        extra += f"<p>Note: {linkify(note)}</p>"
+        extra += f"<p>Note: {esc(note)}</p>"  # dataset text: literal, never a link (links come from sources.url)
     return Safe(
         f'<details class="zt-src"><summary>{esc(summary)}</summary>'
         f'<blockquote class="zt-quote">“{esc(quote)}”</blockquote>{extra}<p>{source_citation(source)}</p></details>'

@@ -364,12 +364,16 @@ def test_make_lab_runs_as_root():
     assert ("--allow-root" in line) == (os.getuid() == 0), line
 
 
-def test_urls_in_notes_become_links_and_text_stays_inert():
-    from analysis.tables import linkify
+def test_urls_in_notes_stay_text_and_make_no_link():
+    import pandas as pd
 
-    html = linkify('also at https://a.example/x?a=1&b=2. <b>bold</b>')
-    assert html == ('also at <a class="zt-url" href="https://a.example/x?a=1&amp;b=2" rel="noopener">'
-                    'https://a.example/x?a=1&amp;b=2</a>. &lt;b&gt;bold&lt;/b&gt;')
+    from analysis.tables import provenance_details
+
+    source = pd.Series({"title_en": "T", "issuer": "I", "published": pd.NaT, "url": "https://ok.example/s"})
+    html = provenance_details("q", source, note="also at https://a.example/x?a=1&b=2. <b>bold</b>")
+    assert 'href="https://a.example' not in html and "<b>" not in html
+    assert "also at https://a.example/x?a=1&amp;b=2. &lt;b&gt;bold&lt;/b&gt;" in html
+    assert 'href="https://ok.example/s"' in html  # the source's own URL is the one link
 
 
 def test_chart_alt_text_reaches_the_img_tag_escaped():
