@@ -271,8 +271,10 @@ def dumbbell(dataset: Dataset, table: pd.DataFrame, ax=None, max_rows: int | Non
         return _empty(fig, "No chart of distances to target: no pledge here has both a base and a latest figure.")
     base = (100 * rows["base_value"] / rows["target_value"]).to_numpy(float)
     latest = (100 * rows["latest_value"] / rows["target_value"]).to_numpy(float)
-    labels = [_plain(wrap(f"{n} ({g}, {int(y)})", 34)) for n, g, y in
-              zip(rows["name"], rows["geography"], rows["target_year"])]
+    plain = [f"{n} ({g}, {int(y)})" for n, g, y in zip(rows["name"], rows["geography"], rows["target_year"])]
+    repeated = {t for t in plain if plain.count(t) > 1}  # two pledges on one indicator, place and year
+    plain = [f"{t} {pid}" if t in repeated else t for t, pid in zip(plain, rows["pledge_id"])]
+    labels = [_plain(wrap(t, 34)) for t in plain]
     lo = min(clip[0], float(np.nanmin(np.r_[base, latest])))
     lo = max(lo, -100.0)
     hi = clip[1]

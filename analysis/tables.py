@@ -565,8 +565,10 @@ def status_definitions() -> list[tuple[str, str]]:
     t, r = DEFAULTS["thresholds"], DEFAULTS["rules"]
     return [
         ("met", "the target year has passed and the figure for that year meets the target."),
-        ("achieved", "the latest figure already meets the target before its year"
-                     f" (an “about” target counts within {r.about_tolerance:.0%} of it)."),
+        ("achieved", "the latest figure already meets the literal target before its year."),
+        ("within_tolerance", "the figure is short of the literal target but within its tolerance (an “about” "
+                             f"target within {r.about_tolerance:.0%}, or a target at a natural bound such as "
+                             "100%): shown as such, never counted as met or achieved."),
         ("on_track", f"R ≥ {t.on_track}: at the observed pace the target is reached on time."),
         ("acceleration_needed", f"{t.acceleration_needed} ≤ R < {t.on_track}: moving the right way, "
                                 "but too slowly to arrive on time."),
