@@ -159,8 +159,9 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
 
 
 def _target_text(row: pd.Series) -> str:
-    words = {">=": "at least ", "<=": "at most ", "=": "", "~": "about "}.get(row["comparator"], "")
-    return f"{words}{_fmt(row['target_value'], row['unit'])} by {int(row['target_year'])}"
+    from .tables import target_words  # the one wording of a target (direction-only pledges included)
+
+    return target_words(row)
 
 
 def card_counts(card: pd.DataFrame) -> dict[str, int]:
