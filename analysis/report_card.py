@@ -62,25 +62,44 @@ def bound_figure(obs: pd.DataFrame, indicator_id: str, geography: str, after: in
     return None if own.empty else own.sort_values("year").iloc[-1]
 
 
+def _no_pace(row: pd.Series, year: int, n_points: int) -> str:
+    """Why an ``insufficient_data`` pledge with a level figure gets no pace verdict."""
+    if n_points < 2:
+        return f"Only one point in time ({year}), so there is no pace to judge."
+    from .progress import Rules
+
+    max_age = Rules().max_age
+    reference = min(int(row.get("as_of", year)), int(row["target_year"]))
+    if reference - year > max_age:
+        return f"The latest figure ({year}) is more than {max_age} years old, too old to judge the pace."
+    reason = str(row.get("reason", "") or "").strip()
+    return (reason[:1].upper() + reason[1:] + ".") if reason else "No verdict could be computed."
+
+
 def why_open(row: pd.Series, figure, n_points: int, target_year: int, bound=None) -> str:
-    """One line: why a pledge has no final verdict yet ("" when it has one)."""
+    """One line: why a pledge has no final verdict yet ("" when it has one).
+
+    A pace verdict (on track, acceleration needed, ...) says which year its pace runs to; a pledge
+    without any verdict says what is missing (a figure, a second point in time, a recent figure)."""
     if row["status"] in FINAL:
         return ""
     if figure is None:
         return "No figure has been published for this indicator and place."
     year = int(figure["year"])
-    if bound is not None:
-        text = figure_text(bound["value"], bound["comparator"], row["unit"], int(bound["year"]), bound["status"])
-        pace = f"; the verdict is a judgement on the pace up to {year}" if figure["comparator"] in ("=", "~") else ""
-        return f"Only a bound is published for {int(bound['year'])} ({text}), which does not settle the target{pace}."
-    if figure["comparator"] in (">=", "<="):
+    judged = row["status"] != "insufficient_data"
+    level = figure["comparator"] in ("=", "~")
+    if not level:
         text = figure_text(figure["value"], figure["comparator"], row["unit"], year, figure["status"])
         return f"Only a bound is published for {year} ({text}), which does not settle the target."
-    if year < target_year:
+    if bound is not None:
+        text = figure_text(bound["value"], bound["comparator"], row["unit"], int(bound["year"]), bound["status"])
+        settles = f"Only a bound is published for {int(bound['year'])} ({text}), which does not settle the target"
+        if judged:
+            return f"{settles}; the verdict is a judgement on the pace up to {year}."
+        return f"{settles}. {_no_pace(row, year, n_points)}"
+    if judged:
         return f"No figure for {target_year} yet; the verdict is a judgement on the pace up to {year}."
-    if n_points < 2:
-        return f"Only one point in time ({year}), so there is no pace to judge."
-    return str(row.get("reason", ""))
+    return _no_pace(row, year, n_points)
 
 
 def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.DataFrame:
@@ -211,7 +230,7 @@ def card_sentence(card: pd.DataFrame, year: int) -> str:
     counts = card_counts(card)
     decided = counts["total"] - counts.get("insufficient_data", 0)
     parts = [f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUSES if counts.get(s) and s != "insufficient_data"]
-    text = f"Of the {counts['total']} pledges due in {year}, {decided} have a verdict"
+    text = f"Of the {counts['total']} pledges due in {year}, {decided} {'has' if decided == 1 else 'have'} a verdict"
     text += f" ({', '.join(parts)})" if parts else ""
     missing = counts.get("insufficient_data", 0)
     return text + (f"; {missing} cannot be judged yet, each with the reason in the table." if missing else ".")

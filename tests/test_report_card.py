@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from analysis.report_card import card_counts, card_rows, card_sentence, figure_text, report_card
@@ -50,7 +52,7 @@ def test_figure_text_says_bounds_approximations_and_preliminary_in_words():
 
 def test_card_gives_the_deciding_figure_its_quote_and_why_each_open_pledge_is_open():
     ds = _dataset()
-    table = _table([_row("P1", "income", "insufficient_data"),
+    table = _table([_row("P1", "income", "acceleration_needed"),
                     _row("P2", "ratio", "met", 1.9, "<=", "ratio"),
                     _row("P3", "jobs", "insufficient_data", 200, ">=", "count"),
                     _row("P4", "late", "on_track", 20, ">=", "count"),
@@ -66,13 +68,30 @@ def test_card_gives_the_deciding_figure_its_quote_and_why_each_open_pledge_is_op
     assert card.loc["P1", "open_reason"] == ("Only a bound is published for 2025 (more than 70,000 yuan (2025, preliminary)), "
                                              "which does not settle the target; the verdict is a judgement on the pace up to 2024.")
     assert card.loc["P1", "name_zh"] == "居民人均可支配收入"
-    assert card.loc["P3", "open_reason"] == "No figure for 2025 yet; the verdict is a judgement on the pace up to 2023."
+    # no verdict at all: the card says what is missing, never that a pace was judged
+    assert card.loc["P3", "open_reason"] == "Only one point in time (2023), so there is no pace to judge."
     assert card.loc["P4", "open_reason"] == "No figure for 2025 yet; the verdict is a judgement on the pace up to 2023."
     assert card.loc["P5", "open_reason"] == "No figure has been published for this indicator and place."
     # best verdicts first
     assert list(card.index)[0] == "P2"
     counts = card_counts(card.reset_index())
-    assert counts == {"insufficient_data": 3, "met": 1, "on_track": 1, "total": 5, "open": 4}
+    assert counts == {"insufficient_data": 2, "acceleration_needed": 1, "met": 1, "on_track": 1, "total": 5, "open": 4}
+
+
+def test_a_stale_series_says_it_is_too_old_not_that_a_pace_was_judged():
+    ds = _dataset()
+    ds.observations.loc[ds.observations["indicator_id"] == "late", "year"] = [2019, 2021]
+    row = dict(_row("P4", "late", "insufficient_data", 20, ">=", "count"), as_of=2025)
+    card = report_card(ds, _table([row]), 2025)
+    assert card.loc[0, "open_reason"] == "The latest figure (2021) is more than 3 years old, too old to judge the pace."
+
+
+def test_a_bound_beside_an_undecided_pledge_says_both_what_is_missing():
+    ds = _dataset()
+    ds = dataclasses.replace(ds, observations=ds.observations.query("not (indicator_id == 'income' and year == 2020)"))
+    card = report_card(ds, _table([_row("P1", "income", "insufficient_data")]), 2025)
+    assert card.loc[0, "open_reason"] == ("Only a bound is published for 2025 (more than 70,000 yuan (2025, preliminary)), "
+                                          "which does not settle the target. Only one point in time (2024), so there is no pace to judge.")
 
 
 def test_only_one_point_in_time_is_said():
@@ -114,5 +133,5 @@ def test_card_table_shows_the_quote_source_and_reason_and_the_sentence_counts():
     assert "收入倍差从1.96缩小至1.81" in html and 'href="https://example.org/a"' in html
     assert "Only a bound is published for 2025" in html
     assert '<span class="zt-sub" lang="zh">居民人均可支配收入</span>' in html
-    assert card_sentence(card, 2025) == ("Of the 2 pledges due in 2025, 1 have a verdict (1 met); "
+    assert card_sentence(card, 2025) == ("Of the 2 pledges due in 2025, 1 has a verdict (1 met); "
                                          "1 cannot be judged yet, each with the reason in the table.")
