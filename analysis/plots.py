@@ -328,7 +328,8 @@ def scorecard(dataset: Dataset, table: pd.DataFrame, by: str = "theme", ax=None)
     if counts.empty:
         return _empty(fig, "No scorecard: there is no pledge in this selection.")
     sns.heatmap(counts, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, linecolor="white", ax=ax)
-    ax.set_xticklabels([wrap(STATUS_LABELS[c], 12) for c in counts.columns], rotation=0)
+    # slanted: up to nine status names side by side do not fit level at the report's width
+    ax.set_xticklabels([STATUS_LABELS[c] for c in counts.columns], rotation=30, ha="right", rotation_mode="anchor")
     ax.set_xlabel("status (number of pledges)")
     ax.set_ylabel("")
     ax.set_yticklabels([_plain(wrap(t.get_text(), 22)) for t in ax.get_yticklabels()], rotation=0)
