@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import string
 
-import numpy as np
 import pandas as pd
 
 from .data import Dataset
@@ -15,21 +14,11 @@ from .progress import STATUSES
 
 
 def fmt(value: float, unit: str = "") -> str:
-    """A value with its unit, e.g. ``75,000 yuan``, ``1.9``, ``24.5%``."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return "n/a"
-    value = float(value)
-    if abs(value) >= 1000:
-        text = f"{value:,.0f}"
-    elif abs(value) >= 100:
-        text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{value:.3g}"
-    if unit == "%":
-        return f"{text}%"
-    if unit in ("ratio", "", None):
-        return text
-    return f"{text} {unit}"
+    """A value with its unit, e.g. ``75,000 yuan``, ``1.9``, ``24.5%`` (one wording with the tables:
+    :func:`analysis.tables.number`, where ``count`` and ``ratio`` have no label)."""
+    from .tables import number
+
+    return number(value, unit)
 
 
 def target_text(row) -> str:

@@ -97,6 +97,8 @@ def why_open(row: pd.Series, figure, n_points: int, target_year: int, bound=None
         if judged:
             return f"{settles}; the verdict is a judgement on the pace up to {year}."
         return f"{settles}. {_no_pace(row, year, n_points)}"
+    if row["status"] == "achieved":
+        return f"No figure for {target_year} yet; the target was already reached in {year}."
     if judged:
         return f"No figure for {target_year} yet; the verdict is a judgement on the pace up to {year}."
     return _no_pace(row, year, n_points)

@@ -135,3 +135,24 @@ def test_card_table_shows_the_quote_source_and_reason_and_the_sentence_counts():
     assert '<span class="zt-sub" lang="zh">居民人均可支配收入</span>' in html
     assert card_sentence(card, 2025) == ("Of the 2 pledges due in 2025, 1 has a verdict (1 met); "
                                          "1 cannot be judged yet, each with the reason in the table.")
+
+
+def test_a_target_reached_early_says_so_not_that_a_pace_was_judged():
+    ds = _dataset()
+    card = report_card(ds, _table([_row("P4", "late", "achieved", 12, ">=", "count")]), 2025)
+    assert card.loc[0, "open_reason"] == "No figure for 2025 yet; the target was already reached in 2023."
+
+
+def test_shipped_card_gives_at_least_15_verdicts_each_on_a_figure_that_meets_its_reading():
+    """The floor of issue 11; the three added in the second pass rest on figures above the literal target."""
+    import analysis
+    from analysis.progress import progress_table
+
+    ds = analysis.load()
+    card = report_card(ds, progress_table(ds, as_of=2025), 2025).set_index("pledge_id")
+    assert (card["status"] != "insufficient_data").sum() >= 15
+    assert card.loc["CPPLAN21-054", ["status", "figure"]].tolist() == ["achieved", "88.9% (2023)"]
+    assert card.loc["CPPLAN21-053", ["status", "figure"]].tolist() == ["achieved", "90.6% (2023)"]
+    assert card.loc["CPPLAN21-017", ["status", "figure"]].tolist() == ["achieved", "91.3% (2024, preliminary)"]
+    # a count has no unit word after it
+    assert card.loc["CPPLAN21-075", "figure"] == "10 (2022)"
