@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -86,3 +87,18 @@ def build_reports(target: Path, *args: str) -> Path:
 def built_reports(tmp_path_factory) -> Path:
     """Every report built once from the shipped data, for the report and browser tests."""
     return build_reports(tmp_path_factory.mktemp("full-build"))
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    """Temporary notebooks/, reports/ and build/ folders, set for this process and subprocesses."""
+    folders = {name: tmp_path / name for name in ("notebooks", "reports", "build")}
+    folders["notebooks"].mkdir()
+    for key, folder in folders.items():
+        monkeypatch.setenv(f"ZJCP_{key.upper()}_DIR", str(folder))
+    return folders
+
+
+def state(workspace) -> dict:
+    """The build state file of a :func:`workspace` build."""
+    return json.loads((workspace["build"] / "state.json").read_text())

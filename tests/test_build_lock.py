@@ -7,29 +7,16 @@ report in the folder, so nothing another process wrote is ever called ``cached``
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
 
-import pytest
-
-from .conftest import tree_hashes
+from .conftest import state, tree_hashes
 from .test_runner import cli, make_notebook
 
 SLOW = "import time\ntime.sleep(8)\nprint(f'built with x={x}')"
-
-
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    """Temporary notebooks/, reports/ and build/ folders, set for this process and subprocesses."""
-    folders = {name: tmp_path / name for name in ("notebooks", "reports", "build")}
-    folders["notebooks"].mkdir()
-    for key, folder in folders.items():
-        monkeypatch.setenv(f"ZJCP_{key.upper()}_DIR", str(folder))
-    return folders
 
 
 def start(*args: str) -> subprocess.Popen:
@@ -44,10 +31,6 @@ def wait_until_running(workspace, name: str = "01-slow", timeout: float = 120) -
     while not log.exists():
         assert time.monotonic() < deadline, "the first build never started its notebook"
         time.sleep(0.2)
-
-
-def state(workspace) -> dict:
-    return json.loads((workspace["build"] / "state.json").read_text())
 
 
 def test_second_concurrent_build_is_refused_and_the_first_is_recorded_whole(workspace):

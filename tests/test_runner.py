@@ -7,7 +7,6 @@ here, with the notebooks, reports and build folders pointed at temporary copies.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis import paths, run
 
-from .conftest import tree_hashes
+from .conftest import state, tree_hashes
 
 
 def make_notebook(folder: Path, name: str, body: str, params: str = "x = 1") -> Path:
@@ -35,25 +34,11 @@ def make_notebook(folder: Path, name: str, body: str, params: str = "x = 1") -> 
     return path
 
 
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    """Temporary notebooks/, reports/ and build/ folders, set for this process and subprocesses."""
-    folders = {name: tmp_path / name for name in ("notebooks", "reports", "build")}
-    folders["notebooks"].mkdir()
-    for key, folder in folders.items():
-        monkeypatch.setenv(f"ZJCP_{key.upper()}_DIR", str(folder))
-    return folders
-
-
 def cli(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "analysis", "build", "--quiet", *args],
         capture_output=True, text=True, timeout=timeout, env=os.environ.copy(), check=False,
     )
-
-
-def state(workspace) -> dict:
-    return json.loads((workspace["build"] / "state.json").read_text())
 
 
 def test_help_lists_the_options():
