@@ -85,7 +85,10 @@ def to_html(nb: nbformat.NotebookNode) -> str:
     """Render an executed notebook to a reader's HTML page (a string)."""
     nb = nbformat.from_dict(nb)
     nb.metadata.pop("papermill", None)
-    for cell in nb.cells:
+    for number, cell in enumerate(nb.cells):
+        # papermill gives the injected-parameters cell a random id: number the cells, so that the same
+        # notebook always renders to the same bytes
+        cell["id"] = f"cell-{number}"
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     body, _ = _exporter().from_notebook_node(nb)

@@ -113,6 +113,22 @@ def build_in(clone: Path) -> Path:
     return clone / "reports"
 
 
+def test_rendering_does_not_depend_on_cell_ids():
+    """papermill gives the injected-parameters cell a new random id on every run; the page must not show it."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from analysis.render import to_html
+
+    def executed(cell_id: str):
+        nb = new_notebook(cells=[new_markdown_cell("# A page"), new_code_cell("x = 2")])
+        nb.cells[1]["id"] = cell_id
+        nb.cells[1].metadata["tags"] = ["injected-parameters"]
+        return nbformat.from_dict(nb)
+
+    assert to_html(executed("e625d137")) == to_html(executed("1bbfa5e6"))
+
+
 def clean_checkout() -> bool:
     """True when the files git tracks are as committed (then this checkout builds what a clone builds)."""
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=paths.ROOT,
