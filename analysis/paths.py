@@ -32,7 +32,7 @@ def data_dir() -> Path:
 
 
 def seeds_dir() -> Path:
-    """Folder holding the five source documents (``../shared/seeds``)."""
+    """Folder holding the six source documents (``../shared/seeds``)."""
     return _env_path("ZJCP_SEEDS_DIR", ROOT.parent / "shared" / "seeds")
 
 

@@ -21,8 +21,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from analysis import paths
+from analysis.index import CONTENT_SECURITY_POLICY
 
 from .conftest import build_reports, read_rows, write_rows
 
@@ -209,18 +211,25 @@ def test_full_page_screenshots_for_a_reader(browser, site, name, width):
 # --- hostile text -----------------------------------------------------------------------------
 
 
+#: Markdown that would make a link (``javascript:``), emphasis, an autolink and a remote image if the
+#: dataset's text were read as Markdown.
+MARKDOWN = "[y](javascript:window.__pwned=5) **bold** _it_ <https://evil.example/x> ![i](https://evil.example/i.png)"
+
+
 def hostile_copy(folder: Path) -> Path:
-    """The shipped data with HTML and script in every indicator name, seed source title, quote and note."""
+    """The shipped data with HTML and script, and Markdown, in every indicator name, source title and
+    note, and HTML in every quote that has room for it. One copy, built once, serves both tests."""
     data = folder / "data"
     shutil.copytree(paths.data_dir(), data)
+    payload = f"{HOSTILE} {MARKDOWN}"
     header, rows = read_rows(data / "indicators.csv")
-    write_rows(data / "indicators.csv", header, [dict(r, name=r["name"] + " " + HOSTILE) for r in rows])
+    write_rows(data / "indicators.csv", header, [dict(r, name=r["name"] + " " + payload) for r in rows])
     header, rows = read_rows(data / "sources.csv")
-    write_rows(data / "sources.csv", header, [dict(r, title_en=r["title_en"] + " " + HOSTILE) for r in rows])
+    write_rows(data / "sources.csv", header, [dict(r, title_en=r["title_en"] + " " + payload) for r in rows])
     for table in ("pledges", "observations"):
         header, rows = read_rows(data / f"{table}.csv")
         for r in rows:
-            r["note"] = HOSTILE
+            r["note"] = payload
             if len(r["quote"]) + len(HOSTILE) <= 240:
                 r["quote"] = r["quote"] + " " + HOSTILE
         write_rows(data / f"{table}.csv", header, rows)
@@ -259,6 +268,52 @@ def test_hostile_text_is_inert(browser, hostile_site, name):
         assert "<script>window.__pwned=1;alert(1)</script>" in page.inner_text("body")  # shown as text
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("name", ["01-income-gap", "index"])
+def test_markdown_in_the_data_makes_no_link_and_no_formatting(browser, hostile_site, name):
+    url, _ = hostile_site
+    page, problems = open_page(browser, f"{url}/{name}.html")
+    _, sources = read_rows(paths.data_dir() / "sources.csv")
+    made_by_code = {s["url"] for s in sources if s["url"]}  # links come only from sources.url
+    try:
+        hrefs = page.evaluate("Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))")
+        local = [h for h in hrefs if h.startswith("#") or h.split("#")[0].endswith(".html")]
+        assert not [h for h in hrefs if h not in local and h not in made_by_code], hrefs
+        assert not [h for h in hrefs if "evil.example" in h or h.startswith("javascript:")], hrefs
+        assert page.evaluate("Array.from(document.querySelectorAll('strong, em, b, i'))"
+                             ".filter(e => e.textContent === 'bold' || e.textContent === 'it').length") == 0  # what Markdown would make
+        assert page.evaluate("document.querySelectorAll('img[src^=\"https\"]').length") == 0
+        body = page.inner_text("body")
+        if name != "index":  # the index shows no dataset notes; the report shows them as written
+            assert "[y](javascript:window.__pwned=5) **bold** _it_" in body
+        assert page.evaluate("() => window.__pwned === undefined")
+        assert problems == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", ["01-income-gap", "index"])
+def test_content_security_policy_blocks_script(browser, hostile_site, tmp_path, name):
+    _, reports = hostile_site
+    html = (reports / f"{name}.html").read_text(encoding="utf-8")
+    meta = BeautifulSoup(html, "html.parser").find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert meta is not None and meta["content"] == CONTENT_SECURITY_POLICY
+    assert "<script" not in html
+    # a script that found its way into the page anyway does not run
+    injected = html.replace("</body>", '<script>window.__ran = 1;</script><img src="data:," onload="window.__ran = 2">'
+                                       "</body>")
+    (tmp_path / f"{name}.html").write_text(injected, encoding="utf-8")
+    server = serve(tmp_path)
+    try:
+        page, problems = open_page(browser, f"http://127.0.0.1:{server.server_address[1]}/{name}.html")
+        try:
+            assert page.evaluate("() => window.__ran === undefined")
+            assert any("Content Security Policy" in p for p in problems), problems
+        finally:
+            page.close()
+    finally:
+        server.shutdown()
 
 
 def test_hostile_csv_round_trip_keeps_the_text(tmp_path):
