@@ -1,9 +1,14 @@
 """Bad input corpus: every column of every table, the command line, and notebook execution.
 
-Each case runs the real main job (``python -m analysis build``) against reports that were already
-published, and asserts: a non-zero exit, a one-line message that names what is wrong and where, and
-``reports/`` exactly as it was (file hashes before and after). Notebook failures are the one
-documented exception: by design the index then records the failure, while every report stays as it was.
+Data cases (a bad cell in every column, whole-file and plausibility problems) run the command line's
+own entry point in this process (``analysis.cli.main(["validate"])``: the loader and the error
+printing the main job uses) and assert exit status 2, a one-line message that names the file, row
+and field, and the data folder untouched. That the main job itself refuses before writing anything
+is checked end to end, by the real ``python -m analysis build`` against reports already published
+(file hashes before and after), on one case of each file and kind (:data:`BUILD_CASES`); the
+command-line, parameter and lock cases all run the real build. Notebook failures are the one
+documented exception: by design the index then records the failure, while every report stays as it
+was.
 """
 
 from __future__ import annotations
@@ -71,6 +76,20 @@ def published(built_reports, tmp_path_factory):
     return root
 
 
+def validate_in_process(data: Path) -> subprocess.CompletedProcess:
+    """``python -m analysis validate`` on ``data``, run in this process (no interpreter start-up)."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+    from unittest import mock
+
+    from analysis import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, {"ZJCP_DATA_DIR": str(data)}), redirect_stdout(out), redirect_stderr(err):
+        code = cli.main(["validate"])
+    return subprocess.CompletedProcess(["analysis", "validate"], code, out.getvalue(), err.getvalue())
+
+
 def run_build(env_overrides: dict, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
     env = dict(os.environ, **env_overrides)
     return subprocess.run([sys.executable, "-m", "analysis", "build", "--quiet", *args], env=env,
@@ -101,16 +120,15 @@ def test_corpus_is_large_enough():
 
 @pytest.mark.parametrize(("file", "column", "value", "phrase"), DATA_CASES,
                          ids=[f"{c[0].removesuffix('.csv')}-{c[1]}" for c in DATA_CASES])
-def test_bad_cell_in_every_column(published, tmp_path, file, column, value, phrase):
+def test_bad_cell_in_every_column(tmp_path, file, column, value, phrase):
     data = tmp_path / "data"
     shutil.copytree(paths.data_dir(), data)
     _break_cell(data, file, column, value)
-    before = tree_hashes(published)
-    result = run_build({"ZJCP_DATA_DIR": str(data), "ZJCP_REPORTS_DIR": str(published / "reports"),
-                        "ZJCP_BUILD_DIR": str(published / "build")})
+    before = tree_hashes(data)
+    result = validate_in_process(data)
     assert result.returncode == 2
     assert_cause_first(result, f"{file}, row 2", f"field '{column}'", phrase)
-    assert tree_hashes(published) == before
+    assert tree_hashes(data) == before
 
 
 CLI_CASES = [
@@ -294,7 +312,51 @@ FILE_CASES = [
 
 
 @pytest.mark.parametrize(("change", "phrases"), [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES])
-def test_bad_file(published, tmp_path, change, phrases):
+def test_bad_file(tmp_path, change, phrases):
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    change(data)
+    data_before = tree_hashes(data)
+    result = validate_in_process(data)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert_one_line(result, *phrases)
+    assert len(result.stderr) < 400  # a 10 MB cell makes a short message
+    assert tree_hashes(data) == data_before
+
+
+def test_every_problem_is_listed_up_to_a_limit(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    header, rows = read_rows(data / "observations.csv")
+    for row in rows[:25]:
+        row["value"] = "NaN"
+    write_rows(data / "observations.csv", header, rows)
+    result = validate_in_process(data)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(",")[1].strip() for line in lines[:20]] == [f"row {n}" for n in range(2, 22)]
+    assert lines[20] == "error: 5 more problems not listed (the first 20 are above)"
+    assert len(lines) == 21
+
+
+def _cell_case(file: str, column: str):
+    case = next(c for c in DATA_CASES if c[:2] == (file, column))
+    return lambda folder: _break_cell(folder, file, column, case[2])
+
+
+#: The main job itself, end to end, on one bad cell of each file, a bad byte, a plausibility rule and
+#: a problem list: a non-zero exit, the same message, and the published reports untouched.
+BUILD_CASES = [
+    ("sources-url", _cell_case("sources.csv", "url"), ["sources.csv, row 2, field 'url'"]),
+    ("indicators-unit", _cell_case("indicators.csv", "unit"), ["indicators.csv, row 2, field 'unit'"]),
+    ("pledges-target_year", _cell_case("pledges.csv", "target_year"), ["pledges.csv, row 2, field 'target_year'"]),
+    ("observations-value", _cell_case("observations.csv", "value"), ["observations.csv, row 2, field 'value'"]),
+    *[c for c in FILE_CASES if c[0] in ("cp1252-byte-far-down", "scale-10-on-yuan", "header-only-pledges")],
+]
+
+
+@pytest.mark.parametrize(("change", "phrases"), [c[1:] for c in BUILD_CASES], ids=[c[0] for c in BUILD_CASES])
+def test_the_main_job_refuses_bad_data_before_writing(published, tmp_path, change, phrases):
     data = tmp_path / "data"
     shutil.copytree(paths.data_dir(), data)
     change(data)
@@ -302,28 +364,9 @@ def test_bad_file(published, tmp_path, change, phrases):
     result = run_build({"ZJCP_DATA_DIR": str(data), "ZJCP_REPORTS_DIR": str(published / "reports"),
                         "ZJCP_BUILD_DIR": str(published / "build")})
     assert result.returncode == 2, result.stderr[-2000:]
-    assert_one_line(result, *phrases)
-    assert len(result.stderr) < 400  # a 10 MB cell makes a short message
+    assert_cause_first(result, *phrases)
     assert tree_hashes(published) == before
     assert tree_hashes(data) == data_before
-
-
-def test_every_problem_is_listed_up_to_a_limit(published, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(paths.data_dir(), data)
-    header, rows = read_rows(data / "observations.csv")
-    for row in rows[:25]:
-        row["value"] = "NaN"
-    write_rows(data / "observations.csv", header, rows)
-    before = tree_hashes(published)
-    result = run_build({"ZJCP_DATA_DIR": str(data), "ZJCP_REPORTS_DIR": str(published / "reports"),
-                        "ZJCP_BUILD_DIR": str(published / "build")})
-    assert result.returncode == 2
-    lines = result.stderr.splitlines()
-    assert [line.split(",")[1].strip() for line in lines[:20]] == [f"row {n}" for n in range(2, 22)]
-    assert lines[20] == "error: 5 more problems not listed (the first 20 are above)"
-    assert len(lines) == 21
-    assert tree_hashes(published) == before
 
 
 PARAMETER_CASES = [
