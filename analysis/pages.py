@@ -573,8 +573,12 @@ def link_cells(html: str, targets: dict[str, str]) -> str:
     return _NAMED.sub(name, _CELL.sub(swap, html))
 
 
-def link_reports(files: list[Path], dataset, reports: Path) -> None:
-    """Link the pledge and indicator ids in the themed reports' tables to the indicator pages that exist."""
+def link_reports(files: list[Path], dataset, reports: Path) -> dict[str, tuple[str, str]]:
+    """Link the pledge and indicator ids in the themed reports' tables to the indicator pages that exist.
+
+    Returns, for each report rewritten, its name and the sha256 of its bytes before and after, so the
+    build can record that the linked report is still the one it wrote (and cache it next time).
+    """
     from .run import atomic_write
 
     have = available(reports)
@@ -582,13 +586,17 @@ def link_reports(files: list[Path], dataset, reports: Path) -> None:
     for pid, ind in zip(dataset.pledges["pledge_id"], dataset.pledges["indicator_id"]):
         if ind in have:
             targets[pid] = f"{SUBDIR}/{ind}.html"
+    rewritten = {}
     for path in files:
         if not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
         linked = link_cells(text, targets)
         if linked != text:
             atomic_write(path, linked)
+            rewritten[path.stem] = (hashlib.sha256(raw).hexdigest(), hashlib.sha256(linked.encode("utf-8")).hexdigest())
+    return rewritten
 
 
 def index_links(dataset, reports: Path) -> list[dict]:

@@ -670,8 +670,20 @@ def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, 
         found = [Outcome(f"{pages.SUBDIR}/{o.name}", o.title, o.status, o.seconds, o.error, o.input_hash,
                          o.parameters) for o in done]
     pages.write_explorer(dataset, reports, page_plan.parameters if page_plan else {})
-    pages.link_reports([reports / f"{nb.stem}.html" for nb in list_notebooks()], dataset, reports)
+    linked = pages.link_reports([reports / f"{nb.stem}.html" for nb in list_notebooks()], dataset, reports)
+    _record_linked(state, linked)
     return found
+
+
+def _record_linked(state: dict, linked: dict[str, tuple[str, str]]) -> None:
+    """A report this build wrote and then linked is still this build's report: record its new sha256
+    (else the next build would find it changed and execute the notebook again for nothing). A report
+    whose bytes were not the recorded ones keeps the old record, so it is still not taken as cached."""
+    for name, (before, after) in linked.items():
+        record = state["notebooks"].get(name, {})
+        for held in (record, record.get("kept", {})):
+            if held.get("report_sha256") == before:
+                held["report_sha256"] = after
 
 
 def _page_links(dataset, reports: Path) -> list[dict]:

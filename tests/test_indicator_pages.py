@@ -239,6 +239,21 @@ def test_removed_indicator_loses_its_page(built):
     assert "commercial_charter_flights" not in json.loads((root / "build" / "state.json").read_text())["pages"]
 
 
+def test_a_report_linked_to_the_pages_is_cached_on_the_next_run(tmp_path):
+    """The build links the themed reports' names to the indicator pages after writing them; the
+    linked report is still the build's own, so a rerun with nothing changed executes nothing (it used
+    to execute all six again: the linked bytes no longer matched the recorded hash)."""
+    env = {"ZJCP_REPORTS_DIR": str(tmp_path / "reports"), "ZJCP_BUILD_DIR": str(tmp_path / "build")}
+    only = ["--only", "01-income-gap", "--only", "per_capita_disposable_income"]
+    assert run_build(env, *only).returncode == 0
+    report = (tmp_path / "reports" / "01-income-gap.html").read_text(encoding="utf-8")
+    assert 'href="indicators/per_capita_disposable_income.html"' in report  # linked after it was written
+    again = run_build(env, *only)
+    assert again.returncode == 0, again.stderr
+    assert "01-income-gap: cached" in again.stdout
+    assert "indicator pages: 0 built, 1 unchanged, 0 failed" in again.stdout
+
+
 # --- isolation in the warm kernel ----------------------------------------------------------------
 
 
