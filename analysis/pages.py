@@ -427,14 +427,9 @@ def render_page(nb, title: str, exporter=None) -> str:
     under the title, a small inline stylesheet, no script and nothing loaded from the network."""
     import html
 
-    import nbformat
+    from .render import reader_notebook
 
-    nb = nbformat.from_dict(nb)
-    nb.metadata.pop("papermill", None)
-    for cell in nb.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-    body, _ = (exporter or page_exporter()).from_notebook_node(nb)
+    body, _ = (exporter or page_exporter()).from_notebook_node(reader_notebook(nb))
     body = _SCRIPT_TAG.sub("", body)
     items = "".join(f'<li><a href="#{anchor}">{html.escape(html.unescape(_TAG.sub("", text)).rstrip("¶").strip())}'
                     "</a></li>" for anchor, text in _H2.findall(body))

@@ -81,16 +81,22 @@ def notebook_title(nb) -> str:
     return ""
 
 
-def to_html(nb: nbformat.NotebookNode) -> str:
-    """Render an executed notebook to a reader's HTML page (a string)."""
+def reader_notebook(nb) -> nbformat.NotebookNode:
+    """A copy of an executed notebook without what varies from run to run: papermill's and nbclient's
+    metadata (times, durations), and the cell ids, numbered instead (papermill gives the
+    injected-parameters cell a new random id each run), so the same notebook renders to the same bytes."""
     nb = nbformat.from_dict(nb)
     nb.metadata.pop("papermill", None)
     for number, cell in enumerate(nb.cells):
-        # papermill gives the injected-parameters cell a random id: number the cells, so that the same
-        # notebook always renders to the same bytes
         cell["id"] = f"cell-{number}"
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+    return nb
+
+
+def to_html(nb: nbformat.NotebookNode) -> str:
+    """Render an executed notebook to a reader's HTML page (a string)."""
+    nb = reader_notebook(nb)
     body, _ = _exporter().from_notebook_node(nb)
     return _finish(body, notebook_title(nb), image_alts(nb))
 

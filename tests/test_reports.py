@@ -127,6 +127,10 @@ def test_rendering_does_not_depend_on_cell_ids():
         return nbformat.from_dict(nb)
 
     assert to_html(executed("e625d137")) == to_html(executed("1bbfa5e6"))
+    # and the indicator pages, which have their own exporter
+    from analysis.pages import render_page
+
+    assert render_page(executed("e625d137"), "A page") == render_page(executed("1bbfa5e6"), "A page")
 
 
 def clean_checkout() -> bool:
