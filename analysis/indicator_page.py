@@ -22,6 +22,7 @@ from . import data, paths
 from .lineage import inconsistencies, pledge_lineage
 from .narrative import escape, fmt, pledge_sentence, target_text
 from .progress import STATUS_COLORS, default_as_of
+from .tables import theme_label
 
 #: Words for an observation's comparator, in the figures table.
 COMPARATOR_WORDS = {"=": "exact", "~": "about", ">=": "at least (bound)", "<=": "at most (bound)"}
@@ -173,17 +174,26 @@ def title(dataset: data.Dataset, indicator_id: str) -> str:
     return f"# {escape(info['name'])}" + (f" ({escape(zh)})" if zh else "")
 
 
+def _code(identifier: str) -> str:
+    """An id as a Markdown code span. Entities are not decoded inside a code span, so the id goes in
+    as written, which is safe only for the ids the schema allows (letters, digits, underscores);
+    anything else is shown as escaped text."""
+    import re
+
+    return f"`{identifier}`" if re.fullmatch(r"[A-Za-z0-9_]+", identifier) else escape(identifier)
+
+
 def header(dataset: data.Dataset, indicator_id: str) -> str:
     """Unit, definition, theme, measure and desired direction, as Markdown."""
     info = _info(dataset, indicator_id)
     zh = info["name_zh"] if isinstance(info["name_zh"], str) and info["name_zh"].strip() else "not recorded"
     bounds = [f"{w} {fmt(v)}" for w, v in (("from", info["lower_bound"]), ("to", info["upper_bound"])) if pd.notna(v)]
     lines = [
-        f"- **Indicator:** `{escape(indicator_id)}`",
+        f"- **Indicator:** {_code(indicator_id)}",
         f"- **Chinese name:** {escape(zh)}",
         f"- **Unit:** {escape(info['unit'])}",
         f"- **Definition:** {escape(info['description'])}",
-        f"- **Theme:** {escape(str(info['theme']).replace('_', ' '))}",
+        f"- **Theme:** {escape(theme_label(str(info['theme'])))}",
         f"- **Measure:** {escape(info['measure'])}; desired direction: {escape(str(info['direction']).replace('_', ' '))}"
         + (f"; natural bounds {' '.join(bounds)}" if bounds else ""),
     ]

@@ -51,6 +51,15 @@ def test_title_has_english_and_chinese_name(dataset):
     assert page.title(dataset, "urban_rural_income_ratio") == f"# {escape('Urban-rural income ratio')} (城乡居民收入倍差)"
 
 
+def test_header_shows_the_id_as_written_and_the_theme_by_its_name(dataset):
+    """Entities are not decoded inside a Markdown code span: the escaped id showed as
+    ``urban&#95;rural&#95;...`` on every page."""
+    text = page.header(dataset, "urban_rural_income_ratio")
+    assert "- **Indicator:** `urban_rural_income_ratio`" in text
+    assert "- **Theme:** Income gap" in text
+    assert "&#95;" not in text
+
+
 def test_pages_for_every_indicator_with_a_pledge_or_a_figure(everything):
     ids = page.page_indicators(everything)
     rows = pages.indicator_rows()
@@ -200,6 +209,8 @@ def test_pages_have_every_part(built):
     # the contents list points at the sections
     assert [a["href"][1:] for a in soup.select("nav.toc a")] == [h["id"] for h in soup.find_all("h2")]
     assert "Traceback" not in text and "Error" not in text
+    assert "&#" not in text  # no entity shown as text (an id escaped inside a code span did)
+    assert "urban_rural_income_ratio" in soup.find("code").get_text()
     assert soup.find("a", href="../pledges.html") and soup.find("a", href="../index.html")
     # only the pages asked for, no themed report
     assert sorted(p.stem for p in (root / "reports" / "indicators").glob("*.html")) == sorted(SAMPLE)
