@@ -116,8 +116,7 @@ def test_shipped_card_covers_every_2025_pledge_and_explains_each_open_one():
 
 def test_a_bound_alone_is_shown_as_a_bound_and_settles_nothing():
     ds = _dataset()
-    obs = ds.observations
-    ds.observations.drop(obs[(obs["indicator_id"] == "income") & (obs["comparator"] == "=")].index, inplace=True)
+    ds = dataclasses.replace(ds, observations=ds.observations.query("not (indicator_id == 'income' and comparator == '=')"))
     card = report_card(ds, _table([_row("P1", "income", "insufficient_data")]), 2025)
     assert card.loc[0, "figure"] == "more than 70,000 yuan (2025, preliminary)"
     assert card.loc[0, "bound"] == ""
