@@ -178,9 +178,9 @@ def _code(identifier: str) -> str:
     """An id as a Markdown code span. Entities are not decoded inside a code span, so the id goes in
     as written, which is safe only for the ids the schema allows (letters, digits, underscores);
     anything else is shown as escaped text."""
-    import re
+    from .pages import ID_PATTERN
 
-    return f"`{identifier}`" if re.fullmatch(r"[A-Za-z0-9_]+", identifier) else escape(identifier)
+    return f"`{identifier}`" if ID_PATTERN.fullmatch(identifier) else escape(identifier)
 
 
 def header(dataset: data.Dataset, indicator_id: str) -> str:

@@ -49,7 +49,8 @@ RESET = (
     "del __ip.user_ns['In'][1:], __ip, __sys, __k\n"
 )
 SUBDIR = "indicators"
-_ID = re.compile(r"^[A-Za-z0-9_]+$")
+#: What an id may hold (the schema's pattern): safe in a file name and as written in a code span.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_]+$")
 
 
 @dataclass
@@ -185,7 +186,7 @@ def plan(only: list[str] | None, parameters: dict, kernel: str, state: dict, rep
 def remove_stale(plan_: Plan, state: dict, reports: Path) -> None:
     """Delete the pages (and their state) of indicators that no longer have a pledge or an observation."""
     for ind in plan_.remove:
-        if _ID.match(ind):
+        if ID_PATTERN.fullmatch(ind):
             (reports / SUBDIR / f"{ind}.html").unlink(missing_ok=True)
         state.get("pages", {}).pop(ind, None)
 

@@ -17,20 +17,16 @@ from .data import ACHIEVED_STATUSES, Dataset
 #: Verdicts that close a pledge: the target year's figure decided it.
 FINAL = ("met", "missed")
 
-_COMPARATOR_WORDS = {"=": "", "~": "about ", ">=": "more than ", "<=": "less than "}
-
-
-def _fmt(value: float, unit: str) -> str:
-    from .narrative import fmt
-
-    return fmt(value, unit)
+#: How a published bound reads ("突破7万元": more than 70,000).
+BOUND_WORDS = {"=": "", "~": "about", ">=": "more than", "<=": "less than"}
 
 
 def figure_text(value: float, comparator: str, unit: str, year: int, status: str) -> str:
-    """A figure as a reader should read it, e.g. ``more than 70,000 yuan (2025, preliminary)``."""
-    words = _COMPARATOR_WORDS.get(comparator, "")
-    label = f"{int(year)}, {status}" if status != "reported" else f"{int(year)}"
-    return f"{words}{_fmt(value, unit)} ({label})"
+    """A figure as a reader should read it, e.g. ``more than 70,000 yuan (2025, preliminary)``
+    (:func:`analysis.tables.figure_text` with the words for a bound)."""
+    from .tables import figure_text as text
+
+    return text(value, unit, comparator, status, int(year), words=BOUND_WORDS)
 
 
 def _achieved(dataset: Dataset) -> pd.DataFrame:

@@ -87,9 +87,12 @@ def number(value, unit="") -> str:
     return f"{text} {shown}".strip()
 
 
-def figure_text(value, unit, comparator: str = "=", status: str = "reported", year=None) -> str:
-    """A figure as a reader should take it: ``about 1.81 (2022, preliminary)``, ``at least 90%``."""
-    words = COMPARATOR_WORDS.get(str(comparator), "")
+def figure_text(value, unit, comparator: str = "=", status: str = "reported", year=None, words=None) -> str:
+    """A figure as a reader should take it: ``about 1.81 (2022, preliminary)``, ``at least 90%``.
+
+    ``words`` maps a comparator to the words in front of the figure (default :data:`COMPARATOR_WORDS`;
+    the report card says "more than" of a published bound)."""
+    words = (COMPARATOR_WORDS if words is None else words).get(str(comparator), "")
     text = f"{words} {number(value, unit)}".strip()
     notes = [str(int(year))] if year is not None and pd.notna(year) else []
     if status == "preliminary":
