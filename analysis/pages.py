@@ -46,7 +46,7 @@ RESET = (
     "for __k in [k for k in __ip.user_ns if k not in __ip.user_ns_hidden and not k.startswith('__')]:\n"
     "    del __ip.user_ns[__k]\n"
     "__ip.user_ns['Out'].clear()\n"
-    "del __ip.user_ns['In'][1:], __ip, __sys, __k\n"
+    "del __ip.user_ns['In'][1:], __ip, __sys\n"
 )
 SUBDIR = "indicators"
 #: What an id may hold (the schema's pattern): safe in a file name and as written in a code span.
@@ -246,7 +246,7 @@ def _stop_kernel() -> None:
             pass
     if w.get("logfile") is not None:
         w["logfile"].close()
-    w.update(km=None, kc=None, akc=None, logfile=None)
+    w.update(km=None, kc=None, akc=None, client=None, logfile=None)
 
 
 def _run(code: str, timeout: float = 30) -> None:
@@ -255,21 +255,17 @@ def _run(code: str, timeout: float = 30) -> None:
         raise RuntimeError(f"kernel set-up failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
-def _reset(wait: bool = True) -> None:
-    """Close every figure and clear the kernel's namespace (imported modules stay loaded).
-
-    With ``wait=False`` the request is only sent: the kernel handles requests in order, so the next
-    page runs after it all the same, without a round trip in between (its reply is drained later).
-    """
-    if wait:
+def _reset() -> None:
+    """Close every figure and clear the kernel's namespace (imported modules stay loaded), and wait
+    for it. Sent through the client the pages use, once there is one: a kernel orders the requests
+    of one client, not across clients."""
+    client = _WORKER.get("client")
+    if client is None or client.kc is None:
         _run(RESET, timeout=30)
         return
-    kc = _WORKER["kc"]
-    kc.execute(RESET, silent=True, store_history=False)
-    while kc.shell_channel.msg_ready():
-        kc.shell_channel.get_msg(timeout=0)
-    while kc.iopub_channel.msg_ready():
-        kc.iopub_channel.get_msg(timeout=0)
+    reply = client.wait_for_reply(client.kc.execute(RESET, silent=True, store_history=False))
+    if reply is None or reply["content"]["status"] != "ok":
+        raise RuntimeError("kernel reset failed")
 
 
 def _engine():
@@ -288,11 +284,14 @@ def _engine():
             final_kwargs = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                                         kernel_name=kernel_name, log=logger, log_output=log_output,
                                         stdout_file=stdout_file, stderr_file=stderr_file)
-            client = PapermillNotebookClient(nb_man, km=_WORKER["km"], kc=_WORKER.get("akc"), **final_kwargs)
+            client = PapermillNotebookClient(nb_man, km=_WORKER["km"], **final_kwargs)
+            # the kernel client of the previous page, channels open: nbclient would otherwise open new
+            # ones and wait for the kernel to answer a kernel_info request, for every page
+            client.kc = _WORKER.get("akc")
             try:
                 return client.execute()
             finally:
-                _WORKER["akc"] = client.kc  # the client nbclient started, kept for the next page
+                _WORKER.update(akc=client.kc, client=client)  # kept for the reset and the next page
 
     return WarmEngine
 
@@ -303,7 +302,7 @@ def _init_worker(tpl: str, kernel: str, log: str) -> None:
     from papermill.engines import papermill_engines
 
     papermill_engines.register(ENGINE, _engine())
-    _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, akc=None, logfile=None,
+    _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, akc=None, client=None, logfile=None,
                    warm=_warm_code(Path(tpl)), exporter=page_exporter(), notebook=_read_template(Path(tpl)))
 
     atexit.register(_stop_kernel)
@@ -345,7 +344,7 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dic
         if restart:
             _stop_kernel()
         else:
-            _reset(wait=False)
+            _reset()
     except Exception:  # noqa: BLE001 - a kernel that cannot be reset is replaced before the next page
         _stop_kernel()
     return {"status": status, "seconds": time.perf_counter() - start, "error": error.replace("\n", " "),
@@ -412,7 +411,9 @@ def page_exporter():
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
-    exporter = PageExporter(template_name="basic")
+    # no default preprocessors: none applies to a page, and nbconvert validates the whole notebook
+    # after each one, enabled or not (a dozen validations a page)
+    exporter = PageExporter(template_name="basic", default_preprocessors=[])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
