@@ -4,9 +4,10 @@ The template calls these and nothing else; every value comes from the dataset. T
 dataset is escaped here, and tables come back as HTML strings built from escaped cells, so a name
 or a quote can never become markup on the page.
 
-:func:`load` and :func:`assess` remember their result for the files' current content, so a kernel
-that runs many pages one after another (``analysis.pages``) loads and assesses the dataset once;
-each call returns copies, so one page cannot change what the next one sees.
+:func:`load` validates the dataset once for the files' current content, so a kernel that runs many
+pages one after another (``analysis.pages``) pays for it once; a page then takes its indicator's rows
+(``load(indicator_id=...)``) and assesses only its own pledges. Every call returns copies, so one
+page cannot change what the next one sees.
 """
 
 from __future__ import annotations
@@ -30,7 +31,22 @@ COMPARATOR_WORDS = {"=": "exact", "~": "about", ">=": "at least (bound)", "<=": 
 _CACHE: dict = {}
 
 
-# --- loading, remembered per content -------------------------------------------------------------
+# --- loading: validated once per content, then one indicator's slice per page -------------------
+
+
+@dataclass(frozen=True)
+class IndicatorSlice(data.Dataset):
+    """One indicator's rows of the data files (:func:`load` with ``indicator_id``): its row of
+    ``indicators.csv``, its pledges and its figures, and every source.
+
+    The tables derived from the whole dataset (the assessment, the lineage of targets, the
+    cross-source conflicts) are computed once per content of the files and handed to each slice
+    as its indicator's rows (:func:`_derived`); they equal those computed on the slice itself.
+    """
+
+    indicator_id: str = ""
+    all_vintages: bool = False
+    key: tuple = ()
 
 
 def _signature(folder: Path) -> tuple:
@@ -38,49 +54,104 @@ def _signature(folder: Path) -> tuple:
     return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
 
 
-def _copy(dataset: data.Dataset) -> data.Dataset:
-    return data.Dataset(*(frame.copy() for frame in dataset), dataset.data_dir)
-
-
-def load(all_vintages: bool = False) -> data.Dataset:
-    """:func:`analysis.load`, remembered for the data files' current size and modification time.
-
-    The dataset is validated once, with every vintage; the current figures are taken from it as
-    :func:`analysis.load` does. Returns a copy each time, so a page that changes its tables leaves
-    the next page unaffected.
-    """
+def _loaded() -> tuple[tuple, data.Dataset, dict]:
+    """The files' dataset with every vintage, validated, and per indicator the positions of its rows
+    in each table; remembered (with the key it is remembered under) for the files' current content."""
     folder = paths.data_dir()
     key = ("load", str(folder), _signature(folder))
     if key not in _CACHE:
-        if len(_CACHE) > 16:
-            _CACHE.clear()
-        _CACHE[key] = data.load(folder, all_vintages=True)
-    everything = _copy(_CACHE[key])
-    if all_vintages:
-        return everything
+        _CACHE.clear()
+        everything = data.load(folder, all_vintages=True)
+        _CACHE[key] = (everything, {name: _positions(getattr(everything, name)["indicator_id"])
+                                    for name in ("indicators", "pledges", "observations")})
+    return (key, *_CACHE[key])
+
+
+def _positions(ids: pd.Series) -> dict[str, np.ndarray]:
+    """Per value of ``ids``: the positions where it occurs, in order."""
+    return {str(k): np.sort(np.asarray(v)) for k, v in pd.Series(np.arange(len(ids))).groupby(ids.to_numpy()).groups.items()}
+
+
+def _current(everything: data.Dataset) -> tuple[pd.DataFrame, ...]:
+    """The four tables with the current figures only (as :func:`analysis.load` takes them)."""
     obs = everything.observations
     current = obs[obs["current"]].reset_index(drop=True)
     current.attrs = obs.attrs
-    return data.Dataset(everything.sources, everything.indicators, everything.pledges, current, folder)
+    return everything.sources, everything.indicators, everything.pledges, current
+
+
+def load(all_vintages: bool = False, indicator_id: str | None = None) -> data.Dataset:
+    """:func:`analysis.load`, remembered for the data files' current size and modification time.
+
+    The dataset is validated once, with every vintage; the current figures are taken from it as
+    :func:`analysis.load` does. With ``indicator_id``, an :class:`IndicatorSlice`: that
+    indicator's rows only (ValueError for an id that is not an indicator), all a page needs, at a
+    fraction of the cost of filtering the whole tables in every part of it. Returns copies each
+    time, so a page that changes its tables leaves the next page unaffected.
+    """
+    key, everything, positions = _loaded()
+    if indicator_id is None:
+        frames = list(everything) if all_vintages else list(_current(everything))
+        return data.Dataset(*(frame.copy() for frame in frames), everything.data_dir)
+    check_indicator(everything, indicator_id)
+    frames = [everything.sources.copy()]
+    for name in ("indicators", "pledges", "observations"):
+        frame = getattr(everything, name)
+        mine = frame.iloc[positions[name].get(indicator_id, np.arange(0))].reset_index(drop=True)
+        mine.attrs = frame.attrs
+        frames.append(mine)
+    selected = data.Dataset(*frames, everything.data_dir)
+    if not all_vintages:
+        selected = data.Dataset(*_current(selected), everything.data_dir)
+    return IndicatorSlice(*selected, everything.data_dir, indicator_id, all_vintages, key)
+
+
+def _derived(name: str, dataset: data.Dataset, compute, *args) -> pd.DataFrame:
+    """``compute(dataset, *args)``, a table with an ``indicator_id`` column. For an
+    :class:`IndicatorSlice` of the files' current content: the rows of its indicator in the same
+    table computed once on the whole dataset (with the same vintages), remembered."""
+    if not isinstance(dataset, IndicatorSlice) or dataset.key not in _CACHE:
+        return compute(dataset, *args)
+    key = (dataset.key, name, dataset.all_vintages, *args)
+    if key not in _CACHE:
+        everything = _CACHE[dataset.key][0]
+        whole = everything if dataset.all_vintages else data.Dataset(*_current(everything), everything.data_dir)
+        table = compute(whole, *args)
+        _CACHE[key] = (table, _positions(table["indicator_id"]))
+    table, positions = _CACHE[key]
+    mine = table.iloc[positions.get(dataset.indicator_id, np.arange(0))].reset_index(drop=True)
+    mine.attrs = table.attrs
+    return mine
+
+
+def _whole(name: str, dataset: data.Dataset, compute):
+    """``compute(dataset)`` for a value that a slice shares with the whole dataset (it depends only
+    on ``sources.csv`` or ``indicators.csv``, which a slice keeps or keeps a row of): for an
+    :class:`IndicatorSlice` of the files' current content, computed once on the whole dataset."""
+    if not isinstance(dataset, IndicatorSlice) or dataset.key not in _CACHE:
+        return compute(dataset)
+    key = (dataset.key, name)
+    if key not in _CACHE:
+        _CACHE[key] = compute(_CACHE[dataset.key][0])
+    return _CACHE[key]
+
+
+def check_page(indicator_id: str, as_of_year: int, alpha: float) -> None:
+    """The template's parameter check (:func:`analysis.params.check_parameters` and
+    :func:`check_indicator`) on the files' dataset, without copying it."""
+    from .params import check_parameters
+
+    _, everything, _ = _loaded()
+    check_parameters(everything, "indicator", as_of_year=as_of_year, alpha=alpha)
+    check_indicator(everything, indicator_id)
 
 
 def assess(dataset: data.Dataset, as_of: int | None, alpha: float) -> pd.DataFrame:
-    """:func:`analysis.trends.project` for every pledge, remembered like :func:`load`."""
+    """:func:`analysis.trends.project` for every pledge of ``dataset`` (see :func:`_derived`)."""
     from .trends import project
 
     as_of = default_as_of(dataset) if as_of is None else int(as_of)
-    key = ("assess", str(dataset.data_dir), _signature(Path(dataset.data_dir)), as_of, float(alpha))
-    if key not in _CACHE:
-        _CACHE[key] = project(dataset, as_of=as_of, alpha=alpha)
-    return _CACHE[key].copy()
-
-
-def _remember(name: str, dataset: data.Dataset, compute) -> pd.DataFrame:
-    """``compute(dataset)`` (a whole-dataset table), remembered for the data files' current content."""
-    key = (name, str(dataset.data_dir), _signature(Path(dataset.data_dir)), len(dataset.observations))
-    if key not in _CACHE:
-        _CACHE[key] = compute(dataset)
-    return _CACHE[key].copy()
+    return _derived("assess", dataset, lambda d, a, al: project(d, as_of=a, alpha=al), as_of, float(alpha))
 
 
 def check_indicator(dataset: data.Dataset, indicator_id: str) -> None:
@@ -131,11 +202,8 @@ def html_table(rows: list[dict], columns: list[str], caption: str = "") -> str:
 
 def source_cells(dataset: data.Dataset) -> dict:
     """source_id -> what a table shows for it: its title, linked to its address when it has an
-    http(s) one (else the title and the document's file name). Remembered like :func:`load`."""
-    key = ("sources", str(dataset.data_dir), _signature(Path(dataset.data_dir)), len(dataset.sources))
-    if key not in _CACHE:
-        _CACHE[key] = _source_cells(dataset)
-    return dict(_CACHE[key])
+    http(s) one (else the title and the document's file name)."""
+    return dict(_whole("source_cells", dataset, _source_cells))
 
 
 def _source_cells(dataset: data.Dataset) -> dict:
@@ -160,11 +228,10 @@ def source_cell(dataset: data.Dataset, source_id: str):
 
 
 def _info(dataset: data.Dataset, indicator_id: str) -> dict:
-    """The indicator's row of indicators.csv, as a dict (remembered like :func:`load`)."""
-    key = ("indicators", str(dataset.data_dir), _signature(Path(dataset.data_dir)), len(dataset.indicators))
-    if key not in _CACHE:
-        _CACHE[key] = {r["indicator_id"]: r for r in dataset.indicators.to_dict("records")}
-    return dict(_CACHE[key][indicator_id])
+    """The indicator's row of indicators.csv, as a dict."""
+    records = _whole("indicator_records", dataset,
+                     lambda d: {r["indicator_id"]: r for r in d.indicators.to_dict("records")})
+    return dict(records[indicator_id])
 
 
 def title(dataset: data.Dataset, indicator_id: str) -> str:
@@ -488,7 +555,7 @@ def pledge_details(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str
 def lineage_rows(dataset: data.Dataset, indicator_id: str) -> list[dict]:
     """The indicator's pledges per place in the order their documents were published, each
     compared with the one before it (kept, raised, lowered, postponed, brought forward)."""
-    history = _remember("lineage", dataset, pledge_lineage)
+    history = _derived("lineage", dataset, pledge_lineage)
     history = history[history["indicator_id"] == indicator_id]
     unit = _info(dataset, indicator_id)["unit"]
     cells = source_cells(dataset)
@@ -509,19 +576,20 @@ def lineage_rows(dataset: data.Dataset, indicator_id: str) -> list[dict]:
 
 
 def lineage_block(dataset: data.Dataset, indicator_id: str) -> str:
-    """HTML: the lineage table, or a sentence when the indicator's targets were set only once per place."""
+    """HTML: a heading, then the lineage table, or a sentence when the indicator's targets were set only once per place."""
     rows = lineage_rows(dataset, indicator_id)
+    head = "<h3>Did the targets change from one document to the next?</h3>"
     if not rows:
-        return "<p>Each place's target on this indicator appears in one document only: no lineage to trace.</p>"
+        return head + "<p>Each place's target on this indicator appears in one document only: no lineage to trace.</p>"
     changed = sum(r["change"] not in ("first", "kept") for r in rows)
     text = f"<p>{len(rows)} pledges in a chain of restatements; {changed} changed the target or its year.</p>"
-    return text + html_table(rows, ["place", "published", "pledge", "target", "previous target", "change", "source"],
+    return head + text + html_table(rows, ["place", "published", "pledge", "target", "previous target", "change", "source"],
                              "How the targets evolved across documents")
 
 
 def conflict_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
     """Figures for the same place and year that disagree across sources (needs all vintages)."""
-    found = _remember("inconsistencies", all_vintages, inconsistencies)
+    found = _derived("inconsistencies", all_vintages, inconsistencies)
     found = found[found["indicator_id"] == indicator_id]
     unit = _info(all_vintages, indicator_id)["unit"]
     cells = source_cells(all_vintages)
@@ -538,15 +606,16 @@ def conflict_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
 
 
 def conflicts_block(all_vintages: data.Dataset, indicator_id: str) -> str:
-    """HTML: the cross-source conflicts, or a sentence saying there are none."""
+    """HTML: a heading, then the cross-source conflicts, or a sentence saying there are none."""
     rows = conflict_rows(all_vintages, indicator_id)
+    head = "<h3>Do the sources disagree?</h3>"
     if not rows:
-        return "<p>No two sources give different figures for the same place and year on this indicator.</p>"
+        return head + "<p>No two sources give different figures for the same place and year on this indicator.</p>"
     groups = len({(r["place"], r["year"]) for r in rows})
     text = (f"<p>{groups} place-year{'s' if groups != 1 else ''} with disagreeing figures; the one used is the "
             "revised figure, else the final one, else the estimate (then exact before approximate, then the "
             "latest-published).</p>")
-    return text + html_table(rows, ["place", "year", "value", "status", "used", "spread", "quote", "source"],
+    return head + text + html_table(rows, ["place", "year", "value", "status", "used", "spread", "quote", "source"],
                              "Figures that disagree across sources")
 
 
@@ -570,11 +639,12 @@ def figure_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
 
 
 def figures_block(all_vintages: data.Dataset, indicator_id: str) -> str:
-    """HTML: every figure in a table, or a sentence when there is none."""
+    """HTML: a heading, then every figure in a table, or a sentence when there is none."""
     rows = figure_rows(all_vintages, indicator_id)
+    head = "<h3>Every figure, with its status and source</h3>"
     if not rows:
-        return "<p>No achieved figure on this indicator in the dataset yet.</p>"
-    return html_table(rows, ["place", "year", "value", "comparator", "status", "used", "quote", "note", "source"],
+        return head + "<p>No achieved figure on this indicator in the dataset yet.</p>"
+    return head + html_table(rows, ["place", "year", "value", "comparator", "status", "used", "quote", "note", "source"],
                       "Every figure, with its status, quote and source")
 
 

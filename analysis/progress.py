@@ -210,6 +210,8 @@ def progress_table(
     rules = rules or Rules()
     as_of = int(default_as_of(dataset) if as_of is None else as_of)
     p = pledge_frame(dataset)
+    if p.empty:
+        return _empty_table(method)
     pairs = pledge_figures(p, achieved_observations(dataset, as_of))
     if method == "eurostat":
         from .eurostat import assess
@@ -225,6 +227,16 @@ def progress_table(
         out[col] = pd.array(out[col].to_numpy(float, na_value=np.nan)).astype("Int64")
     out["status"] = pd.Categorical(out["status"], categories=STATUSES)
     table = out[COLUMNS]
+    table.attrs["method"] = method
+    return table
+
+
+def _empty_table(method: str) -> pd.DataFrame:
+    """The progress table of a dataset without pledges: no rows, the same columns and types."""
+    table = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    for col in ("base_year", "latest_year", "bound_year"):
+        table[col] = pd.array([], dtype="Int64")
+    table["status"] = pd.Categorical([], categories=STATUSES)
     table.attrs["method"] = method
     return table
 

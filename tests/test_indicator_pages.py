@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
@@ -126,6 +127,52 @@ def test_cached_loader_hands_out_copies():
     first = page.load()
     first.pledges.loc[:, "target_value"] = -1.0
     assert (page.load().pledges["target_value"] != -1.0).all()
+    mine = page.load(indicator_id="gdp")
+    mine.observations.loc[:, "value"] = -1.0
+    assert (page.load(indicator_id="gdp").observations["value"] != -1.0).all()
+
+
+@pytest.mark.parametrize("indicator_id", SAMPLE)
+@pytest.mark.parametrize("all_vintages", [False, True])
+def test_an_indicator_slice_is_the_whole_dataset_filtered(indicator_id, all_vintages):
+    whole = analysis.load(all_vintages=all_vintages)
+    mine = page.load(all_vintages=all_vintages, indicator_id=indicator_id)
+    assert isinstance(mine, page.IndicatorSlice) and mine.indicator_id == indicator_id
+    pd.testing.assert_frame_equal(mine.sources, whole.sources)
+    for name in ("indicators", "pledges", "observations"):
+        frame = getattr(whole, name)
+        expected = frame[frame["indicator_id"] == indicator_id].reset_index(drop=True)
+        pd.testing.assert_frame_equal(getattr(mine, name), expected)
+    assert len(mine.indicators) == 1
+
+
+@pytest.mark.parametrize("indicator_id", SAMPLE)
+def test_a_slice_takes_its_rows_of_the_whole_assessment_and_they_equal_its_own(indicator_id, table):
+    """The page's assessment, lineage and conflicts are the rows of the tables computed once on the
+    whole dataset; computed on the slice alone they are the same (no pledge depends on another
+    indicator), and they are the whole tables' rows."""
+    from analysis.lineage import inconsistencies, pledge_lineage
+    from analysis.trends import project
+
+    mine = page.load(indicator_id=indicator_id)
+    every = page.load(all_vintages=True, indicator_id=indicator_id)
+    shared = page.assess(mine, 2025, 0.1)
+    own = project(analysis.data.Dataset(*mine, mine.data_dir), as_of=2025, alpha=0.1)
+    expected = table[table["indicator_id"] == indicator_id].reset_index(drop=True)
+    if indicator_id == "commercial_charter_flights":
+        assert shared.empty and own.empty  # no pledge: an empty table with the same columns
+        assert list(shared.columns) == list(own.columns) == list(table.columns)
+    else:
+        assert len(shared) >= 1
+        pd.testing.assert_frame_equal(shared, own, check_dtype=False)  # a string column's NA flavour may differ
+    pd.testing.assert_frame_equal(shared, expected, check_dtype=not shared.empty, check_categorical=False)
+    plain = analysis.data.Dataset(*mine, mine.data_dir)
+    # (a string column computed on no rows comes out as object, on some rows as string: same values)
+    pd.testing.assert_frame_equal(page._derived("lineage", mine, pledge_lineage), pledge_lineage(plain),
+                                  check_dtype=False)
+    plain = analysis.data.Dataset(*every, every.data_dir)
+    pd.testing.assert_frame_equal(page._derived("inconsistencies", every, inconsistencies), inconsistencies(plain),
+                                  check_dtype=False)
 
 
 # --- the cache rule ------------------------------------------------------------------------------
@@ -197,8 +244,8 @@ def test_pages_have_every_part(built):
     assert soup.title.string == "Urban-rural income ratio (城乡居民收入倍差)"
     assert soup.find("h1").get_text(strip=True).rstrip("¶") == "Urban-rural income ratio (城乡居民收入倍差)"
     text = soup.get_text(" ")
-    for part in ("Unit:", "Definition:", "CPPLAN21-007", "met, then extended", "Every figure", "Caveats", "Sources",
-                 "reduce the income gap between u"):
+    for part in ("Unit:", "Definition:", "CPPLAN21-007", "met, then extended", "Every figure", "Do the sources disagree",
+                 "Did the targets change", "Caveats and sources", "reduce the income gap between u"):
         assert part in text, part
     chart = soup.find("svg", class_="indicator-chart")
     assert chart is not None and chart["aria-label"].startswith("Chart: Urban-rural income ratio:")
