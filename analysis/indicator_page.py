@@ -106,14 +106,24 @@ def load(all_vintages: bool = False, indicator_id: str | None = None) -> data.Da
     return IndicatorSlice(*selected, everything.data_dir, indicator_id, all_vintages, key)
 
 
+#: A kernel asked for this many indicators' slices computes their tables on each slice; from the
+#: next one on, once on the whole dataset (quicker from a few pages on, slower for one page alone).
+SLICES_BEFORE_WHOLE = 2
+
+
 def _derived(name: str, dataset: data.Dataset, compute, *args) -> pd.DataFrame:
     """``compute(dataset, *args)``, a table with an ``indicator_id`` column. For an
-    :class:`IndicatorSlice` of the files' current content: the rows of its indicator in the same
-    table computed once on the whole dataset (with the same vintages), remembered."""
+    :class:`IndicatorSlice` of the files' current content, past the first
+    :data:`SLICES_BEFORE_WHOLE` indicators: the rows of its indicator in the same table computed
+    once on the whole dataset (with the same vintages), remembered. Both give the same rows."""
     if not isinstance(dataset, IndicatorSlice) or dataset.key not in _CACHE:
         return compute(dataset, *args)
     key = (dataset.key, name, dataset.all_vintages, *args)
     if key not in _CACHE:
+        asked = _CACHE.setdefault(("asked", *key), set())
+        asked.add(dataset.indicator_id)
+        if len(asked) <= SLICES_BEFORE_WHOLE:
+            return compute(dataset, *args)
         everything = _CACHE[dataset.key][0]
         whole = everything if dataset.all_vintages else data.Dataset(*_current(everything), everything.data_dir)
         table = compute(whole, *args)
@@ -339,9 +349,9 @@ def panel_data(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, pl
     band = None
     if len(series) >= trends.MIN_POINTS:
         model = trends.choose_model(_info(dataset, indicator_id)["measure"], series["value"])
-        fit = trends.fit_series(series["year"], series["value"], model)
         end = int(max([series["year"].max(), *mine["target_year"].tolist()]))
-        band = trends.predict_series(fit, np.arange(int(series["year"].min()), end + 1), model, alpha)
+        band = trends.series_band(series["year"], series["value"], np.arange(int(series["year"].min()), end + 1),
+                                  model, alpha)
         band.attrs["model"] = model
     return {"series": series, "pledges": mine, "band": band}
 

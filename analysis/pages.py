@@ -10,12 +10,18 @@ only that indicator's page.
 
 **Speed without giving up isolation.** Starting a kernel and importing pandas and matplotlib
 costs seconds, far more than a page. So a few long-lived worker processes (one per core) each own
-one kernel, warmed up once by running the template's import cell; every page is then executed in
-it by papermill (its parameters injected as usual) through papermill's nbclient engine, registered
-under another name and handed that kernel's manager instead of starting a kernel. Between pages the worker closes the figures and clears the kernel's namespace
-(``%reset -f``); the dataset cached by :mod:`analysis.indicator_page` is handed out as copies. A
-page that raises fails alone; a kernel that dies or times out is restarted before the next page;
-a worker process that dies loses only its current page (the others are retried in a new pool).
+one kernel, launched as the worker starts and warmed up once by running the template's first cells;
+every page is then executed in it by papermill (its parameters injected as usual) through
+papermill's nbclient engine, registered under another name and handed that kernel's manager, and
+the kernel client of the page before (nbclient would otherwise open new channels and wait for a
+kernel_info reply each page). After each page the worker closes the figures and clears the
+kernel's namespace (as ``%reset -f``) through that same client and waits for it: a kernel orders
+the requests of one client, not across clients. The dataset cached by
+:mod:`analysis.indicator_page` is handed out as copies. A page that raises fails alone; a kernel
+that dies or times out is restarted before the next page; a worker process that dies loses only
+its current page (the others are retried in a new pool). When no themed report is due (``build
+--only <indicator>``), the workers and their kernels start while the build validates the data
+(:func:`start_pool`).
 """
 
 from __future__ import annotations
@@ -212,24 +218,32 @@ def _warm_code(tpl: Path) -> str:
     return "\n".join(code[:2])
 
 
-def _start_kernel() -> None:
-    """Start this worker's kernel and run the template's imports in it once.
-
-    The kernel manager hands nbclient asynchronous clients (what nbclient is written for; with a
-    blocking client it polls and a page takes seconds more); the worker's own calls (warm-up,
-    reset) go through a blocking client on the same kernel.
-    """
+def _launch_kernel() -> None:
+    """Start this worker's kernel process without waiting for it (it boots while the worker sets up)."""
     from jupyter_client import KernelManager
 
     w = _WORKER
     log = open(w["log"], "ab")  # noqa: SIM115 - lives as long as the kernel
     km = KernelManager(kernel_name=w["kernel"], client_class="jupyter_client.asynchronous.AsyncKernelClient")
+    w.update(km=km, logfile=log)
     km.start_kernel(cwd=str(w["template"].parent), stdout=log, stderr=log,
                     extra_arguments=["--HistoryManager.enabled=False"])
-    kc = km.blocking_client()
+
+
+def _start_kernel() -> None:
+    """Start this worker's kernel (unless launched already) and run the template's imports in it once.
+
+    The kernel manager hands nbclient asynchronous clients (what nbclient is written for; with a
+    blocking client it polls and a page takes seconds more); the worker's own calls (warm-up,
+    reset) go through a blocking client on the same kernel.
+    """
+    w = _WORKER
+    if w.get("km") is None:
+        _launch_kernel()
+    kc = w["km"].blocking_client()
     kc.start_channels()
+    w.update(kc=kc)
     kc.wait_for_ready(timeout=60)
-    w.update(km=km, kc=kc, logfile=log)
     _run(w["warm"], timeout=300)
     _reset()
 
@@ -299,13 +313,16 @@ def _engine():
 def _init_worker(tpl: str, kernel: str, log: str) -> None:
     import atexit
 
+    _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, akc=None, client=None, logfile=None)
+    atexit.register(_stop_kernel)
+    try:
+        _launch_kernel()  # boots while papermill, the exporter and the template are set up
+    except Exception:  # noqa: BLE001 - a kernel that cannot start fails the pages, each with the reason
+        _stop_kernel()
     from papermill.engines import papermill_engines
 
     papermill_engines.register(ENGINE, _engine())
-    _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, akc=None, client=None, logfile=None,
-                   warm=_warm_code(Path(tpl)), exporter=page_exporter(), notebook=_read_template(Path(tpl)))
-
-    atexit.register(_stop_kernel)
+    _WORKER.update(warm=_warm_code(Path(tpl)), exporter=page_exporter(), notebook=_read_template(Path(tpl)))
 
 
 def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dict:
@@ -324,8 +341,9 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dic
     restart = False
     title, error, status = "", "", "ok"
     try:
-        if w.get("km") is None or not w["km"].is_alive():
+        if w.get("km") is not None and not w["km"].is_alive():
             _stop_kernel()
+        if w.get("kc") is None:
             _start_kernel()
         nb = papermill.execute_notebook(
             copy.deepcopy(w["notebook"]), None, parameters=params, kernel_name=w["kernel"], progress_bar=False,
@@ -447,19 +465,59 @@ def render_page(nb, title: str, exporter=None) -> str:
 # --- running all pages ----------------------------------------------------------------------------
 
 
+def warm() -> None:
+    """Start this worker's kernel and warm it up (a task for a pool started ahead of the pages)."""
+    if _WORKER.get("kc") is None:
+        _start_kernel()
+
+
+def _workers(plan_: Plan, jobs: int | None) -> int:
+    return max(1, min(jobs or os.cpu_count() or 1, len(plan_.todo)))
+
+
+def _pool(workers: int, kernel: str, build_dir: Path):
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    (build_dir / "logs").mkdir(parents=True, exist_ok=True)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"), initializer=_init_worker,
+                               initargs=(str(template()), kernel, str(build_dir / "logs" / "indicator-kernels.log")))
+
+
+def start_pool(plan_: Plan | None, kernel: str, jobs: int | None, build_dir: Path):
+    """A pool of page workers whose kernels start and warm up now, while the build does something
+    else (validates the data, runs the themed reports); None when no page is to be executed.
+    Hand it to :func:`execute`, or shut it down. Nothing is written but the kernels' log."""
+    if plan_ is None or not plan_.todo:
+        return None
+    import threading
+
+    workers = _workers(plan_, jobs)
+    pool = _pool(workers, kernel, build_dir)
+
+    def submit():  # starting a worker waits for the fork server's imports: not on the build's own time
+        try:
+            for _ in range(workers):
+                pool.submit(warm)
+        except RuntimeError:  # the build stopped first and shut the pool down
+            pass
+
+    threading.Thread(target=submit, name="page-workers", daemon=True).start()
+    return pool
+
+
 def execute(plan_: Plan, kernel: str, timeout: int, jobs: int | None, reports: Path, build_dir: Path,
-            state: dict, save_state, progress: bool = True) -> list[PageOutcome]:
-    """Execute the planned pages in a pool of warm workers; record each outcome in ``state``.
+            state: dict, save_state, progress: bool = True, pool=None) -> list[PageOutcome]:
+    """Execute the planned pages in a pool of warm workers (``pool`` from :func:`start_pool`, else a
+    new one); record each outcome in ``state``.
 
     ``save_state`` is called now and then (and at the end) to write the state file.
     """
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
-    from multiprocessing import get_context
 
     from tqdm import tqdm
 
-    tpl = template()
     pages_state = state.setdefault("pages", {})
     outcomes = [PageOutcome(i, "cached", pages_state.get(i, {}).get("seconds", 0.0), "", k,
                             pages_state.get(i, {}).get("title", ""), dict(plan_.parameters, indicator_id=i))
@@ -468,21 +526,21 @@ def execute(plan_: Plan, kernel: str, timeout: int, jobs: int | None, reports: P
         pages_state[outcome.name] = asdict(outcome)
     todo = dict(plan_.todo)
     if not todo:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         return outcomes
     (reports / SUBDIR).mkdir(parents=True, exist_ok=True)
-    (build_dir / "logs").mkdir(parents=True, exist_ok=True)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    workers = _workers(plan_, jobs)
     bar = tqdm(total=len(plan_.todo) + len(plan_.cached), initial=len(plan_.cached), desc="indicator pages",
                unit="page", disable=not progress, file=sys.stderr)
     last_save = time.monotonic()
     for attempt in range(2):
         if not todo:
             break
-        context = get_context("forkserver")
+        if attempt > 0 or pool is None:
+            pool = _pool(workers, kernel, build_dir)
         try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                                     initargs=(str(tpl), kernel, str(build_dir / "logs" / "indicator-kernels.log"))
-                                     ) as pool:
+            with pool:
                 futures = {pool.submit(run_page, ind, plan_.parameters, str(reports / SUBDIR / f"{ind}.html"),
                                        timeout): ind for ind in sorted(todo)}
                 for future in as_completed(futures):

@@ -207,10 +207,9 @@ def trajectory(dataset: Dataset, pledge: pd.Series, as_of: int, alpha: float = 0
     trend_text = ""
     if len(series) >= trends.MIN_POINTS:
         model = trends.choose_model(measure, series["value"])
-        fit = trends.fit_series(series["year"], series["value"], model)
         end = max(int(pledge["target_year"]), int(series["year"].max()))
         grid = np.arange(int(series["year"].min()), end + 1)
-        pred = trends.predict_series(fit, grid, model, alpha)
+        pred = trends.series_band(series["year"], series["value"], grid, model, alpha)
         pred[["mean", "lower", "upper"]] = pred[["mean", "lower", "upper"]].clip(lower, upper)
         ax.plot(pred["year"], pred["mean"], color="#0072B2", lw=1.6, label=f"fitted trend ({model})")
         ax.fill_between(pred["year"], pred["lower"], pred["upper"], color="#0072B2", alpha=0.15,

@@ -424,24 +424,24 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
+    # and, when no report is due, the indicator pages' workers: their kernels start and warm up while
+    # the data is validated. With reports due they start after them: beside the reports they would
+    # only share the same cores.
+    reports_due = force or any(_cached(nb, parameters[nb], kernel, common, state, reports) is None
+                               for nb in notebooks)
+    page_pool = None if reports_due else _start_page_pool(page_plan, kernel, jobs, build_dir)
 
     from tqdm import tqdm
 
-    from . import data, index
-    from .params import check_parameters
+    from . import index
 
-    dataset = data.load()  # validate before anything is written
-    page_template = [(pages.template(), page_parameters)] if _page_template(page_only) else []
-    for nb, params in [*parameters.items(), *page_template]:
-        try:
-            check_parameters(dataset, nb, **params)
-        except ValueError as exc:
-            raise BuildError(str(exc)) from None
-    if page_plan is False:
-        page_plan = _page_plan(page_only, page_parameters, kernel, state, reports, force)
-    _check_kernel(kernel)
-    _check_writable(reports)
-    _check_writable(build_dir)
+    try:
+        dataset, page_plan = _validate(parameters, page_only, page_parameters, page_plan, kernel, state, reports,
+                                       build_dir, force)
+    except BaseException:  # the build stops before the pages: the workers go, with their kernels
+        if page_pool is not None:
+            page_pool.shutdown(cancel_futures=True)
+        raise
     outcomes: dict[str, Outcome] = {}
     todo = []
     for nb in notebooks:
@@ -497,7 +497,8 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
     for outcome in ordered:
         if outcome.status == "cached":
             state["notebooks"][outcome.name] = asdict(outcome)
-    ordered += _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress)
+    ordered += _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress,
+                            page_pool)
     entries = _mark_differing(_index_entries(state, reports))
     previous_statuses = state.get("statuses", {})
     page, statuses = index.render(dataset, entries, previous_statuses, _index_as_of(entries),
@@ -507,6 +508,27 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
     state["validated_inputs"] = common
     _write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     return ordered
+
+
+def _validate(parameters, page_only, page_parameters, page_plan, kernel, state, reports, build_dir, force):
+    """Everything checked before anything is written: the dataset (validated), every notebook's and
+    the pages' parameters, the kernel and the output folders. Returns the dataset and the page plan."""
+    from . import data
+    from .params import check_parameters
+
+    dataset = data.load()
+    page_template = [(pages.template(), page_parameters)] if _page_template(page_only) else []
+    for nb, params in [*parameters.items(), *page_template]:
+        try:
+            check_parameters(dataset, nb, **params)
+        except ValueError as exc:
+            raise BuildError(str(exc)) from None
+    if page_plan is False:
+        page_plan = _page_plan(page_only, page_parameters, kernel, state, reports, force)
+    _check_kernel(kernel)
+    _check_writable(reports)
+    _check_writable(build_dir)
+    return dataset, page_plan
 
 
 def _kept(record: dict) -> dict:
@@ -657,7 +679,18 @@ def _page_outcomes(page_plan, state) -> list[Outcome]:
             for i, k in page_plan.cached.items()]
 
 
-def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress) -> list[Outcome]:
+def _start_page_pool(page_plan, kernel: str, jobs: int | None, build_dir: Path):
+    """:func:`pages.start_pool`, or None when it cannot start now (the checks after validation say why)."""
+    if not page_plan:
+        return None
+    try:
+        return pages.start_pool(page_plan, kernel, jobs, build_dir)
+    except OSError:
+        return None
+
+
+def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress,
+                 pool=None) -> list[Outcome]:
     """Remove stale pages, execute the planned ones, then write the explorer and link the reports."""
     found: list[Outcome] = []
     if page_plan is not None:
@@ -666,7 +699,7 @@ def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, 
         def save():
             _write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
 
-        done = pages.execute(page_plan, kernel, timeout, jobs, reports, build_dir, state, save, progress)
+        done = pages.execute(page_plan, kernel, timeout, jobs, reports, build_dir, state, save, progress, pool)
         found = [Outcome(f"{pages.SUBDIR}/{o.name}", o.title, o.status, o.seconds, o.error, o.input_hash,
                          o.parameters) for o in done]
     pages.write_explorer(dataset, reports, page_plan.parameters if page_plan else {})

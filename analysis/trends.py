@@ -19,10 +19,11 @@ The hindcast (:mod:`analysis.hindcast`) chose the default: on the shipped figure
 of the straight line held for about three later figures in four, those of the random walk for about
 five in six.
 
-:func:`fit_series` fits one series with statsmodels OLS (the reference for charts);
-:func:`fit_all` computes either model for every series at once in closed form, so the whole dataset
-is fitted without a Python loop per series (``tests/test_trends.py`` checks OLS against statsmodels,
-``tests/test_hindcast.py`` the random walk against the one-series fit).
+:func:`fit_series` fits one series with statsmodels OLS (the reference); :func:`series_band`, the
+charts' fitted line and prediction band, and :func:`fit_all`, either model for every series at
+once, compute the same in closed form, so the whole dataset is fitted without a Python loop per
+series and a chart does not import statsmodels (``tests/test_trends.py`` checks both against
+statsmodels, ``tests/test_hindcast.py`` the random walk against the one-series fit).
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.special import stdtr, stdtrit
-from statsmodels.regression.linear_model import OLS
-from statsmodels.tools.tools import add_constant
 
 from .data import Dataset
 from .progress import achieved_observations, default_as_of, progress_table
@@ -58,18 +57,44 @@ def fit_series(years, values, model: str = "linear"):
     statsmodels RegressionResults
         Fitted on ``year`` (with a constant) and ``value`` or ``log(value)``.
     """
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
     y = np.log(np.asarray(values, float)) if model == "log" else np.asarray(values, float)
     x = add_constant(np.asarray(years, float))
     return OLS(y, x).fit()
 
 
 def predict_series(result, years, model: str = "linear", alpha: float = 0.1) -> pd.DataFrame:
-    """Fitted mean and prediction interval (1 - alpha) for ``years``, back on the value scale."""
+    """Fitted mean and prediction interval (1 - alpha) for ``years``, back on the value scale
+    (``result`` from :func:`fit_series`)."""
+    from statsmodels.tools.tools import add_constant
+
     x = add_constant(np.asarray(years, float), has_constant="add")
     frame = result.get_prediction(x).summary_frame(alpha=alpha)
     out = pd.DataFrame(
         {"year": np.asarray(years), "mean": frame["mean"], "lower": frame["obs_ci_lower"], "upper": frame["obs_ci_upper"]}
     )
+    if model == "log":
+        out[["mean", "lower", "upper"]] = np.exp(out[["mean", "lower", "upper"]])
+    return out
+
+
+def series_band(years, values, grid, model: str = "linear", alpha: float = 0.1) -> pd.DataFrame:
+    """The least-squares line through one series and its (1 - alpha) prediction interval for each
+    year of ``grid``, back on the value scale: :func:`predict_series` of :func:`fit_series` in closed
+    form (``a + b (x - xbar)``, se ``s sqrt(1 + 1/n + (x - xbar)**2 / Sxx)``, Student's t with n - 2
+    degrees of freedom). Columns year, mean, lower, upper."""
+    x = np.asarray(years, float)
+    y = np.log(np.asarray(values, float)) if model == "log" else np.asarray(values, float)
+    n, x_mean, y_mean = len(x), x.mean(), y.mean()
+    sxx = ((x - x_mean) ** 2).sum()
+    slope = ((x - x_mean) * (y - y_mean)).sum() / sxx
+    resid_sd = np.sqrt(((y - y_mean - slope * (x - x_mean)) ** 2).sum() / (n - 2))
+    grid = np.asarray(grid)
+    mean, se = predict("ols", grid.astype(float), x_mean, y_mean, slope, resid_sd, n, sxx, np.nan, np.nan, np.nan)
+    half = stdtrit(n - 2, 1 - alpha / 2) * se
+    out = pd.DataFrame({"year": grid, "mean": mean, "lower": mean - half, "upper": mean + half})
     if model == "log":
         out[["mean", "lower", "upper"]] = np.exp(out[["mean", "lower", "upper"]])
     return out

@@ -9,7 +9,8 @@ Measured in one run, on the shipped data, into temporary folders:
 * full build: ``python -m analysis build --force`` (six reports and every indicator page); cost per
   page = total / (reports + pages);
 * one-indicator rebuild: change a note on one observation of ``per_capita_disposable_income`` in a copy
-  of the data, then ``python -m analysis build --only per_capita_disposable_income``: by the cache rule
+  of the data, then ``python -m analysis build --only per_capita_disposable_income`` (three times, each
+  after a new change; the fastest is kept and all are printed): by the cache rule
   (a page's key = template + library code + that indicator's rows and cited sources + parameters +
   kernel) only that page is executed; the explorer and the index are rewritten;
 * for information, the same change followed by a plain ``python -m analysis build``: the six themed
@@ -36,6 +37,9 @@ from pathlib import Path
 from analysis import pages, paths
 
 SAMPLE_STEP = 27
+#: The one-indicator rebuild is timed this many times and the fastest run kept (the usual practice for
+#: a short timing on a shared machine, where other work can only add time); every run is printed.
+REPEAT = 3
 CHANGED = "per_capita_disposable_income"
 
 
@@ -88,8 +92,11 @@ def main() -> None:
         build = [sys.executable, "-m", "analysis", "build", "--quiet"]
         full = timed(build + ["--force"], env)
         rerun = min(timed(build, env) for _ in range(3))
-        change_one_indicator(data)
-        one = timed(build + ["--only", CHANGED], env)
+        ones = []
+        for _ in range(REPEAT):  # each time a new change, so each rebuild has the page to execute
+            change_one_indicator(data)
+            ones.append(timed(build + ["--only", CHANGED], env))
+        one = min(ones)
         change_one_indicator(data)
         after_change = timed(build, env)
     per_page = full / (n_pages + n_reports)
@@ -102,7 +109,7 @@ def main() -> None:
     print(f"per page in the full build: {per_page:5.3f} s = {ratio:.3f}x naive "
           f"(goal < 0.1x: {'met' if ratio < 0.1 else 'missed'})")
     print(f"one-indicator rebuild (build --only {CHANGED} after changing its rows): {one:5.1f} s  "
-          f"(goal < 10 s: {'met' if one < 10 else 'missed'})")
+          f"(fastest of {', '.join(f'{t:.1f}' for t in ones)} s; goal < 10 s: {'met' if one < 10 else 'missed'})")
     print(f"plain build after changing one indicator's rows (six reports + 1 page):  {after_change:5.1f} s")
     print(f"no-change rerun (python -m analysis build):         {rerun:6.2f} s  "
           f"(goal < 2 s: {'met' if rerun < 2 else 'missed'})")

@@ -156,7 +156,12 @@ def test_a_slice_takes_its_rows_of_the_whole_assessment_and_they_equal_its_own(i
 
     mine = page.load(indicator_id=indicator_id)
     every = page.load(all_vintages=True, indicator_id=indicator_id)
+    first = page.assess(mine, 2025, 0.1)  # computed on the slice, or sliced from the whole table
+    for other in ("gdp", "urban_rural_income_ratio", "forest_coverage"):  # past the first few: the whole table
+        page.assess(page.load(indicator_id=other), 2025, 0.1)
     shared = page.assess(mine, 2025, 0.1)
+    assert ("load", *mine.key[1:]) == mine.key and (mine.key, "assess", False, 2025, 0.1) in page._CACHE
+    pd.testing.assert_frame_equal(first, shared, check_dtype=False)
     own = project(analysis.data.Dataset(*mine, mine.data_dir), as_of=2025, alpha=0.1)
     expected = table[table["indicator_id"] == indicator_id].reset_index(drop=True)
     if indicator_id == "commercial_charter_flights":
@@ -295,6 +300,45 @@ def test_removed_indicator_loses_its_page(built):
     assert result.returncode == 0, result.stderr
     assert not (root / "reports" / "indicators" / "commercial_charter_flights.html").exists()
     assert "commercial_charter_flights" not in json.loads((root / "build" / "state.json").read_text())["pages"]
+
+
+def test_a_page_build_stopped_by_bad_data_writes_nothing_and_leaves_no_kernel(built):
+    """With no report due, the page workers and their kernels start while the data is validated; a
+    validation error stops the build with its one-line message, every page stays as it was, and the
+    workers are shut down with their kernels."""
+    import time
+
+    import psutil
+
+    root, env, only = built
+    before = {p.name: p.read_bytes() for p in (root / "reports" / "indicators").glob("*.html")}
+    data = Path(env["ZJCP_DATA_DIR"])
+    header, rows = read_rows(data / "observations.csv")
+    saved = [dict(r) for r in rows]
+    bad = next(r for r in rows if r["indicator_id"] == "urban_rural_income_ratio")
+    bad["year"] = "20x5"
+    write_rows(data / "observations.csv", header, rows)
+    started = time.time()
+    try:
+        result = run_build(env, *only)
+    finally:
+        write_rows(data / "observations.csv", header, saved)
+    assert result.returncode == 2
+    assert "observations.csv" in result.stderr and "year" in result.stderr
+    assert {p.name: p.read_bytes() for p in (root / "reports" / "indicators").glob("*.html")} == before
+
+    def kernels():
+        found = []
+        for proc in psutil.process_iter(["cmdline", "create_time"]):
+            cmd = " ".join(proc.info["cmdline"] or [])
+            if "ipykernel_launcher" in cmd and (proc.info["create_time"] or 0) >= started - 1:
+                found.append(proc)
+        return found
+
+    deadline = time.time() + 10
+    while kernels() and time.time() < deadline:
+        time.sleep(0.2)
+    assert kernels() == []
 
 
 def test_a_report_linked_to_the_pages_is_cached_on_the_next_run(tmp_path):

@@ -453,3 +453,20 @@ def test_shipped_urban_rural_ratio_2025_says_what_it_rests_on(shipped):
 def test_method_is_checked():
     with pytest.raises(ValueError, match="method 'nope'"):
         progress_table(make_dataset([indicator("inc")], [pledge("P-001", "inc", 2025, ">=", 1)], []), method="nope")
+
+
+def test_a_dataset_without_pledges_gives_an_empty_table_with_every_column():
+    """An indicator page for a figure nobody pledged assesses no pledge: an empty table, not an error
+    (the ratio's vectors had no numeric type to work with)."""
+    from analysis.data import Dataset
+    from analysis.progress import COLUMNS
+    from analysis.trends import project
+
+    full = make_dataset([indicator("inc")], [pledge("P-1", "inc", 2025, ">=", 5.0)],
+                        series("inc", {2019: 1.0, 2020: 2.0, 2021: 3.0}))
+    ds = Dataset(full.sources, full.indicators, full.pledges.iloc[0:0], full.observations, full.data_dir)
+    table = progress_table(ds, as_of=2021)
+    assert table.empty and list(table.columns) == COLUMNS and table.attrs["method"] == "refined"
+    assert str(table["status"].dtype) == "category" and str(table["latest_year"].dtype) == "Int64"
+    projected = project(ds, as_of=2021)
+    assert projected.empty and set(COLUMNS) <= set(projected.columns)

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from analysis.lineage import inconsistencies, pledge_lineage
-from analysis.trends import choose_model, fit_all, fit_series, predict_series, project
+from analysis.trends import choose_model, fit_all, fit_series, predict_series, project, series_band
 
 from .factory import indicator, make_dataset, pledge, series
 
@@ -33,6 +33,18 @@ def test_exact_linear_series_hand_computed():
     assert row["probability_met"] == 1.0
     # 60 + 2 (year - 2017) >= 75 first in 2025 (2024.5 rounded up)
     assert row["year_reached"] == 2025
+
+
+@pytest.mark.parametrize("model", ["log", "linear"])
+def test_the_charts_band_is_statsmodels_prediction_interval(model):
+    """series_band (the charts' line and band, closed form) equals statsmodels' OLS prediction."""
+    years, values = [2015, 2016, 2018, 2019, 2021], [3.1, 3.9, 4.2, 5.6, 5.9]
+    grid = np.arange(2015, 2031)
+    expected = predict_series(fit_series(years, values, model), grid, model, alpha=0.1)
+    band = series_band(years, values, grid, model, alpha=0.1)
+    assert list(band["year"]) == list(grid)
+    for col in ("mean", "lower", "upper"):
+        np.testing.assert_allclose(band[col].to_numpy(), expected[col].to_numpy(), rtol=1e-11)
 
 
 def test_noisy_series_matches_statsmodels_and_t_probability():
