@@ -205,7 +205,8 @@ def _cell(value) -> str:
 def html_table(rows: list[dict], columns: list[str], caption: str = "") -> str:
     """An HTML table of ``rows`` (dicts) with ``columns`` as headers; every cell is escaped."""
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c))}</td>" for c in columns) + "</tr>" for r in rows)
+    body = "".join("<tr>" + "".join(f'<td data-label="{escape(c)}">{_cell(r.get(c))}</td>' for c in columns) + "</tr>"
+                   for r in rows)
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     return f'<table class="indicator-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 

@@ -398,7 +398,14 @@ th,td{padding:.25rem .5rem;border-bottom:1px solid #e5e5e5;text-align:left;verti
 blockquote{margin:.5rem 0;padding:.2rem .9rem;border-left:3px solid #ccc;color:#333}
 svg.indicator-chart{display:block;margin:.5rem 0}
 pre{white-space:pre-wrap}
-@media (max-width:600px){body{padding:0 .5rem 2rem}th,td{min-width:3rem}}
+@media (max-width:600px){body{padding:0 .5rem 2rem}th,td{min-width:3rem}
+table.indicator-table,table.indicator-table tbody,table.indicator-table tr,table.indicator-table td,
+table.indicator-table caption{display:block;width:100%;box-sizing:border-box}
+table.indicator-table thead{display:none}
+table.indicator-table tbody tr{border:1px solid #d5dadf;border-radius:.4rem;margin:0 0 .6rem;padding:.3rem 0}
+table.indicator-table td{border:none;padding:.15rem .6rem;min-width:0}
+table.indicator-table td:empty{display:none}
+table.indicator-table td::before{content:attr(data-label) ": ";font-size:.75rem;font-weight:600;color:#4a4a4a}}
 """
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', flags=re.S)
 _TAG = re.compile(r"<[^>]+>")
