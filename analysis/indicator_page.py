@@ -106,6 +106,14 @@ def load(all_vintages: bool = False, indicator_id: str | None = None) -> data.Da
     return IndicatorSlice(*selected, everything.data_dir, indicator_id, all_vintages, key)
 
 
+def _sliced_from(dataset: data.Dataset) -> data.Dataset | None:
+    """The whole dataset (every vintage) ``dataset`` is a slice of, while the files it was read from
+    are unchanged; None for any other dataset."""
+    if isinstance(dataset, IndicatorSlice) and dataset.key in _CACHE:
+        return _CACHE[dataset.key][0]
+    return None
+
+
 #: A kernel asked for this many indicators' slices computes their tables on each slice; from the
 #: next one on, once on the whole dataset (quicker from a few pages on, slower for one page alone).
 SLICES_BEFORE_WHOLE = 2
@@ -116,7 +124,8 @@ def _derived(name: str, dataset: data.Dataset, compute, *args) -> pd.DataFrame:
     :class:`IndicatorSlice` of the files' current content, past the first
     :data:`SLICES_BEFORE_WHOLE` indicators: the rows of its indicator in the same table computed
     once on the whole dataset (with the same vintages), remembered. Both give the same rows."""
-    if not isinstance(dataset, IndicatorSlice) or dataset.key not in _CACHE:
+    everything = _sliced_from(dataset)
+    if everything is None:
         return compute(dataset, *args)
     key = (dataset.key, name, dataset.all_vintages, *args)
     if key not in _CACHE:
@@ -124,7 +133,6 @@ def _derived(name: str, dataset: data.Dataset, compute, *args) -> pd.DataFrame:
         asked.add(dataset.indicator_id)
         if len(asked) <= SLICES_BEFORE_WHOLE:
             return compute(dataset, *args)
-        everything = _CACHE[dataset.key][0]
         whole = everything if dataset.all_vintages else data.Dataset(*_current(everything), everything.data_dir)
         table = compute(whole, *args)
         _CACHE[key] = (table, _positions(table["indicator_id"]))
@@ -138,11 +146,12 @@ def _whole(name: str, dataset: data.Dataset, compute):
     """``compute(dataset)`` for a value that a slice shares with the whole dataset (it depends only
     on ``sources.csv`` or ``indicators.csv``, which a slice keeps or keeps a row of): for an
     :class:`IndicatorSlice` of the files' current content, computed once on the whole dataset."""
-    if not isinstance(dataset, IndicatorSlice) or dataset.key not in _CACHE:
+    everything = _sliced_from(dataset)
+    if everything is None:
         return compute(dataset)
     key = (dataset.key, name)
     if key not in _CACHE:
-        _CACHE[key] = compute(_CACHE[dataset.key][0])
+        _CACHE[key] = compute(everything)
     return _CACHE[key]
 
 

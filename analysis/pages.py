@@ -250,9 +250,10 @@ def _start_kernel() -> None:
 
 def _stop_kernel() -> None:
     w = _WORKER
-    for client in ("kc", "akc"):
-        if w.get(client) is not None:
-            w[client].stop_channels()
+    pages_client = w["client"].kc if w.get("client") is not None else None
+    for kc in (w.get("kc"), pages_client):
+        if kc is not None:
+            kc.stop_channels()
     if w.get("km") is not None:
         try:
             w["km"].shutdown_kernel(now=True)
@@ -260,7 +261,7 @@ def _stop_kernel() -> None:
             pass
     if w.get("logfile") is not None:
         w["logfile"].close()
-    w.update(km=None, kc=None, akc=None, client=None, logfile=None)
+    w.update(km=None, kc=None, client=None, logfile=None)
 
 
 def _run(code: str, timeout: float = 30) -> None:
@@ -301,11 +302,11 @@ def _engine():
             client = PapermillNotebookClient(nb_man, km=_WORKER["km"], **final_kwargs)
             # the kernel client of the previous page, channels open: nbclient would otherwise open new
             # ones and wait for the kernel to answer a kernel_info request, for every page
-            client.kc = _WORKER.get("akc")
+            client.kc = _WORKER["client"].kc if _WORKER.get("client") is not None else None
             try:
                 return client.execute()
             finally:
-                _WORKER.update(akc=client.kc, client=client)  # kept for the reset and the next page
+                _WORKER["client"] = client  # kept for the reset and the next page
 
     return WarmEngine
 
@@ -313,7 +314,7 @@ def _engine():
 def _init_worker(tpl: str, kernel: str, log: str) -> None:
     import atexit
 
-    _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, akc=None, client=None, logfile=None)
+    _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, client=None, logfile=None)
     atexit.register(_stop_kernel)
     try:
         _launch_kernel()  # boots while papermill, the exporter and the template are set up
