@@ -92,6 +92,7 @@ COLUMNS = [
     "distance_covered", "rate_rule", "observed_rate", "required_rate", "ratio", "status", "reason",
     "tolerance", "target_year_value", "bound_value", "bound_comparator", "bound_year",
     "latest_approximate", "latest_preliminary", "basis_note", "peer_status", "score", "method", "as_of",
+    "max_age",
 ]  # fmt: skip
 
 
@@ -222,6 +223,7 @@ def progress_table(
     out["n_obs"] = pairs.groupby("pledge_id").size().reindex(out.index).fillna(0).astype(int)
     out["as_of"] = as_of
     out["method"] = method
+    out["max_age"] = rules.max_age  # the recency rule the statuses were decided with
     out = out.reset_index()
     for col in ("base_year", "latest_year", "bound_year"):
         out[col] = pd.array(out[col].to_numpy(float, na_value=np.nan)).astype("Int64")

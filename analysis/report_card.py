@@ -59,12 +59,11 @@ def bound_figure(obs: pd.DataFrame, indicator_id: str, geography: str, after: in
 
 
 def _no_pace(row: pd.Series, year: int, n_points: int) -> str:
-    """Why an ``insufficient_data`` pledge with a level figure gets no pace verdict."""
+    """Why an ``insufficient_data`` pledge with a level figure gets no pace verdict (the recency
+    rule named with the age the table was computed with, its ``max_age``)."""
     if n_points < 2:
         return f"Only one point in time ({year}), so there is no pace to judge."
-    from .progress import Rules
-
-    max_age = Rules().max_age
+    max_age = int(row["max_age"])
     reference = min(int(row.get("as_of", year)), int(row["target_year"]))
     if reference - year > max_age:
         return f"The latest figure ({year}) is more than {max_age} years old, too old to judge the pace."

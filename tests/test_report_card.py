@@ -6,6 +6,7 @@ import dataclasses
 
 import pandas as pd
 
+from analysis.progress import Rules, progress_table
 from analysis.report_card import card_counts, card_rows, card_sentence, figure_text, report_card
 
 from .factory import indicator, make_dataset, pledge, series
@@ -13,7 +14,7 @@ from .factory import indicator, make_dataset, pledge, series
 
 def _table(rows):
     """A minimal progress table: the columns the card reads."""
-    return pd.DataFrame(rows).assign(as_of=2025)
+    return pd.DataFrame(rows).assign(as_of=2025, max_age=3)
 
 
 def _row(pledge_id, indicator_id, status, target_value=75000.0, comparator=">=", unit="yuan", reason=""):
@@ -84,6 +85,15 @@ def test_a_stale_series_says_it_is_too_old_not_that_a_pace_was_judged():
     row = dict(_row("P4", "late", "insufficient_data", 20, ">=", "count"), as_of=2025)
     card = report_card(ds, _table([row]), 2025)
     assert card.loc[0, "open_reason"] == "The latest figure (2021) is more than 3 years old, too old to judge the pace."
+
+
+def test_a_stale_series_is_named_with_the_age_the_table_was_computed_with():
+    ds = _dataset()
+    ds.observations.loc[ds.observations["indicator_id"] == "late", "year"] = [2019, 2021]
+    table = progress_table(ds, as_of=2025, rules=Rules(max_age=2))
+    assert table.set_index("pledge_id").loc["P4", "status"] == "insufficient_data"
+    card = report_card(ds, table, 2025).set_index("pledge_id")
+    assert card.loc["P4", "open_reason"] == "The latest figure (2021) is more than 2 years old, too old to judge the pace."
 
 
 def test_a_bound_beside_an_undecided_pledge_says_both_what_is_missing():
