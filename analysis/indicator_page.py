@@ -595,16 +595,24 @@ def lineage_rows(dataset: data.Dataset, indicator_id: str) -> list[dict]:
     return rows
 
 
+def _block(heading: str, rows: list[dict], columns: list[str], caption: str, none: str, intro: str = "") -> str:
+    """HTML: an ``<h3>`` heading, then ``intro`` and the rows in a table, or the sentence ``none``
+    when there are no rows (``heading``, ``none`` and ``intro`` are the page's own words)."""
+    head = f"<h3>{heading}</h3>"
+    if not rows:
+        return head + f"<p>{none}</p>"
+    return head + intro + html_table(rows, columns, caption)
+
+
 def lineage_block(dataset: data.Dataset, indicator_id: str) -> str:
     """HTML: a heading, then the lineage table, or a sentence when the indicator's targets were set only once per place."""
     rows = lineage_rows(dataset, indicator_id)
-    head = "<h3>Did the targets change from one document to the next?</h3>"
-    if not rows:
-        return head + "<p>Each place's target on this indicator appears in one document only: no lineage to trace.</p>"
     changed = sum(r["change"] not in ("first", "kept") for r in rows)
-    text = f"<p>{len(rows)} pledges in a chain of restatements; {changed} changed the target or its year.</p>"
-    return head + text + html_table(rows, ["place", "published", "pledge", "target", "previous target", "change", "source"],
-                             "How the targets evolved across documents")
+    return _block("Did the targets change from one document to the next?", rows,
+                  ["place", "published", "pledge", "target", "previous target", "change", "source"],
+                  "How the targets evolved across documents",
+                  "Each place's target on this indicator appears in one document only: no lineage to trace.",
+                  f"<p>{len(rows)} pledges in a chain of restatements; {changed} changed the target or its year.</p>")
 
 
 def conflict_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
@@ -628,15 +636,13 @@ def conflict_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
 def conflicts_block(all_vintages: data.Dataset, indicator_id: str) -> str:
     """HTML: a heading, then the cross-source conflicts, or a sentence saying there are none."""
     rows = conflict_rows(all_vintages, indicator_id)
-    head = "<h3>Do the sources disagree?</h3>"
-    if not rows:
-        return head + "<p>No two sources give different figures for the same place and year on this indicator.</p>"
     groups = len({(r["place"], r["year"]) for r in rows})
-    text = (f"<p>{groups} place-year{'s' if groups != 1 else ''} with disagreeing figures; the one used is the "
-            "revised figure, else the final one, else the estimate (then exact before approximate, then the "
-            "latest-published).</p>")
-    return head + text + html_table(rows, ["place", "year", "value", "status", "used", "spread", "quote", "source"],
-                             "Figures that disagree across sources")
+    intro = (f"<p>{groups} place-year{'s' if groups != 1 else ''} with disagreeing figures; the one used is the "
+             "revised figure, else the final one, else the estimate (then exact before approximate, then the "
+             "latest-published).</p>")
+    return _block("Do the sources disagree?", rows, ["place", "year", "value", "status", "used", "spread", "quote", "source"],
+                  "Figures that disagree across sources",
+                  "No two sources give different figures for the same place and year on this indicator.", intro)
 
 
 def figure_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
@@ -660,12 +666,9 @@ def figure_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
 
 def figures_block(all_vintages: data.Dataset, indicator_id: str) -> str:
     """HTML: a heading, then every figure in a table, or a sentence when there is none."""
-    rows = figure_rows(all_vintages, indicator_id)
-    head = "<h3>Every figure, with its status and source</h3>"
-    if not rows:
-        return head + "<p>No achieved figure on this indicator in the dataset yet.</p>"
-    return head + html_table(rows, ["place", "year", "value", "comparator", "status", "used", "quote", "note", "source"],
-                      "Every figure, with its status, quote and source")
+    return _block("Every figure, with its status and source", figure_rows(all_vintages, indicator_id),
+                  ["place", "year", "value", "comparator", "status", "used", "quote", "note", "source"],
+                  "Every figure, with its status, quote and source", "No achieved figure on this indicator in the dataset yet.")
 
 
 def navigation() -> str:
