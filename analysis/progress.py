@@ -274,7 +274,8 @@ def _refined(p: pd.DataFrame, pairs: pd.DataFrame, as_of: int, thresholds: Thres
         "target_year_value": p["target_year_value"].to_numpy(float),
         "bound_value": p["bound_value"].to_numpy(float), "bound_year": p["bound_year"].to_numpy(float),
         "bound_comparator": p["bound_comparator"].astype(object).where(p["bound_comparator"].notna(), "").to_numpy(str),
-        "last_known": R.last_known_year(p, pairs), "doc_year": p["doc_year"].to_numpy(float),
+        "last_known": R.last_known_year(p, pairs), "last_level": R.last_known_year(p, pairs, levels_only=True),
+        "doc_year": p["doc_year"].to_numpy(float),
     }  # fmt: skip
     status, reason, decided_by = classify(facts, thresholds, rules)
 
@@ -335,7 +336,7 @@ def classify(f: dict, thresholds: Thresholds, rules: Rules):
         (~only & due & bound_at_ty & met_b, "met", "a bound for the target year settles it: met", "bound"),
         (~only & due & bound_at_ty & unmet_b, "missed", "a bound for the target year settles it: not met", "bound"),
         (~has_latest & ~only & newer_bound & met_b, "achieved", "a bound published since the pledge meets the target", "bound"),
-        (~has_latest & np.isfinite(last), "insufficient_data", _no_latest_reasons(last, ty, f["direct"]), ""),
+        (~has_latest & np.isfinite(last), "insufficient_data", _no_latest_reasons(last, f["last_level"], ty, f["direct"]), ""),
         (~has_latest, "insufficient_data", "no achieved figure up to as_of", ""),
         (stale, "insufficient_data",
          f"recency rule: the latest figure is more than {rules.max_age} years older than the assessment year", ""),
@@ -366,18 +367,21 @@ def classify(f: dict, thresholds: Thresholds, rules: Rules):
     return status.astype(object), reason.astype(str), decided
 
 
-def _no_latest_reasons(last, target_year, direct) -> np.ndarray:
-    """Why a pledge with figures has none that may judge it."""
+def _no_latest_reasons(last, last_level, target_year, direct) -> np.ndarray:
+    """Why a pledge with figures has none that may judge it: only bounds (which judge no pace and
+    here settle nothing), or level figures only for years it may not use."""
     out = []
-    for year, ty, is_direct in zip(last, target_year, direct):
+    for year, level, ty, is_direct in zip(last, last_level, target_year, direct):
         if not np.isfinite(year):
             out.append("")
-        elif year > ty:
-            out.append(f"only figures after the target year (last: {int(year)}), which say nothing of it")
+        elif not np.isfinite(level):
+            out.append(f"only a bound (last: {int(year)}), which does not settle the target and gives no pace")
+        elif level > ty:
+            out.append(f"only figures after the target year (last: {int(level)}), which say nothing of it")
         elif is_direct:
-            out.append(f"no figure for a year the pledge covers (last figure: {int(year)})")
+            out.append(f"no figure for a year the pledge covers (last figure: {int(level)})")
         else:
-            out.append(f"recency rule: no figure since the year before the pledge (last figure: {int(year)})")
+            out.append(f"recency rule: no figure since the year before the pledge (last figure: {int(level)})")
     return np.array(out, dtype=object)
 
 

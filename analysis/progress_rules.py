@@ -133,9 +133,10 @@ def latest_figure(p: pd.DataFrame, pairs: pd.DataFrame, base_year: np.ndarray, d
     )
 
 
-def last_known_year(p: pd.DataFrame, pairs: pd.DataFrame) -> np.ndarray:
-    """Year of the most recent achieved figure of any kind (for the reason of a missing verdict)."""
-    return _align(_per_pledge(pairs, last=True), p.index, "year")
+def last_known_year(p: pd.DataFrame, pairs: pd.DataFrame, levels_only: bool = False) -> np.ndarray:
+    """Year of the most recent achieved figure of any kind, or (``levels_only``) of the most recent
+    level figure: for the reason of a missing verdict."""
+    return _align(_per_pledge(level_figures(pairs) if levels_only else pairs, last=True), p.index, "year")
 
 
 def target_year_figure(p: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:

@@ -4,7 +4,7 @@ For each pledge whose target year is ``year`` (2025 closes the 2021-2025 plan), 
 verdict of :func:`analysis.progress.progress_table`, the figure that decides it (the figure for the
 target year itself when there is one, else the latest figure used for the pace), that figure's
 verbatim quote and source, and, for a pledge still without a final verdict, one line saying why
-(no figure published, only a bound, only one point in time, no figure for the target year yet) with
+(no figure in the sources read, only a bound, only one point in time, no figure for the target year yet) with
 the Chinese indicator name a researcher would search for.
 """
 
@@ -79,7 +79,7 @@ def why_open(row: pd.Series, figure, n_points: int, target_year: int, bound=None
     if row["status"] in FINAL:
         return ""
     if figure is None:
-        return "No figure has been published for this indicator and place."
+        return "No achieved figure for this indicator and place in the sources read so far."
     year = int(figure["year"])
     judged = row["status"] != "insufficient_data"
     level = figure["comparator"] in ("=", "~")

@@ -378,6 +378,22 @@ def test_direction_only_pledge_at_its_deadline():
     assert (held["status"], lost["status"]) == ("met", "missed")
 
 
+def test_a_pledge_with_only_a_bound_that_settles_nothing_says_so_not_that_its_figures_are_old():
+    # like CPPLAN21-028: about 100 million passengers by 2025; only "more than 80 million" for 2024
+    ind = indicator("air", unit="persons")
+    obs = series("air", {2024: 80_000_000}, unit="persons", comparator=">=")
+    row = one(ind, pledge("P-001", "air", 2025, "~", 100_000_000, unit="persons"), obs, as_of=2025,
+              published={"plan": 2021})
+    assert row["status"] == "insufficient_data"
+    assert row["reason"] == ("only a bound (last: 2024), which does not settle the target and gives no pace; "
+                             "no figure for the target year yet")
+    # a level figure from before the pledge beside a later bound: the level is what is too old
+    obs = series("air", {2018: 50_000_000}, unit="persons") + obs
+    row = one(ind, pledge("P-001", "air", 2025, "~", 100_000_000, unit="persons"), obs, as_of=2025,
+              published={"plan": 2021})
+    assert row["reason"].startswith("recency rule: no figure since the year before the pledge (last figure: 2018)")
+
+
 # --- verdicts on the wrong figure (item 7), as small cases and on the shipped data --------------
 
 

@@ -72,7 +72,7 @@ def test_card_gives_the_deciding_figure_its_quote_and_why_each_open_pledge_is_op
     # no verdict at all: the card says what is missing, never that a pace was judged
     assert card.loc["P3", "open_reason"] == "Only one point in time (2023), so there is no pace to judge."
     assert card.loc["P4", "open_reason"] == "No figure for 2025 yet; the verdict is a judgement on the pace up to 2023."
-    assert card.loc["P5", "open_reason"] == "No figure has been published for this indicator and place."
+    assert card.loc["P5", "open_reason"] == "No achieved figure for this indicator and place in the sources read so far."
     # best verdicts first
     assert list(card.index)[0] == "P2"
     counts = card_counts(card.reset_index())
