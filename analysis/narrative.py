@@ -165,14 +165,17 @@ def caveats(rows: pd.DataFrame) -> str:
     """The caveats section of a themed report: what the statuses of ``rows`` (progress rows) can and cannot say."""
     missing = int((rows["status"].astype(str) == "insufficient_data").sum())
     return bullet_list([
-        f"{missing} of {len(rows)} pledges here have no achieved figure or only one point in time; "
-        "their status is insufficient data, not failure.",
+        f"{missing} of {len(rows)} pledge{'' if len(rows) == 1 else 's'} here {'has' if missing == 1 else 'have'} "
+        f"no achieved figure or only one point in time; {'its' if missing == 1 else 'their'} status is "
+        "insufficient data, not failure.",
         "Statuses compare the observed annual rate since the base year with the rate needed to reach the "
         f"target on time ({_method_words(rows)}); a short or noisy series can move a status by one step.",
         "Figures from government work reports for the year just ended are preliminary; the dataset keeps "
         "later official figures and revisions beside them and uses a revised figure before a final one, "
         "a final one before an estimate.",
-        "The source documents are English translations; each pledge carries the verbatim quote it was read from.",
+        "Every pledge and figure carries the verbatim quote it was read from, in its source's own language: some "
+        "source documents are English translations of Chinese originals (their wording can be awkward), others "
+        "Chinese originals.",
     ])
 
 

@@ -84,12 +84,14 @@ def test_caveats_count_the_pledges_without_a_verdict():
     text = caveats(rows)
     assert text.startswith("- 2 of 3 pledges here have no achieved figure or only one point in time; ")
     assert text.count("\n- ") == 3  # four bullets
+    one = caveats(pd.DataFrame({"status": pd.Categorical(["insufficient_data"])}))
+    assert one.startswith("- 1 of 1 pledge here has no achieved figure or only one point in time; its status is ")
 
 
 def test_themed_reports_state_their_caveats(built_reports):
     for name in NOTEBOOKS:
         text = soup(built_reports, name).get_text(" ")
-        assert re.search(r"\d+ of \d+ pledges here have no achieved figure", text), name
+        assert re.search(r"\d+ of \d+ pledges? here (has|have) no achieved figure", text), name
 
 
 def fresh_copy(target: Path) -> Path:
