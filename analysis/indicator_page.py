@@ -23,7 +23,7 @@ from . import data, paths
 from .lineage import inconsistencies, pledge_lineage
 from .narrative import escape, fmt, pledge_sentence, target_text
 from .progress import STATUS_COLORS, default_as_of
-from .tables import theme_label
+from .tables import Safe, render, theme_label
 
 #: Words for an observation's comparator, in the figures table.
 COMPARATOR_WORDS = {"=": "exact", "~": "about", ">=": "at least (bound)", "<=": "at most (bound)"}
@@ -203,21 +203,18 @@ def safe_url(url) -> str | None:
     return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
 
 
-def _cell(value) -> str:
+def _cell(value):
+    """A table cell: a :class:`Link` as an escaped link, anything else as text (escaped by the table)."""
     if isinstance(value, Link):
-        return f'<a href="{escape(value.href)}">{escape(value.text)}</a>'
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return ""
-    return escape(value)
+        return Safe(f'<a href="{escape(value.href)}">{escape(value.text)}</a>')
+    return value
 
 
 def html_table(rows: list[dict], columns: list[str], caption: str = "") -> str:
-    """An HTML table of ``rows`` (dicts) with ``columns`` as headers; every cell is escaped."""
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
-    body = "".join("<tr>" + "".join(f'<td data-label="{escape(c)}">{_cell(r.get(c))}</td>' for c in columns) + "</tr>"
-                   for r in rows)
-    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f'<table class="indicator-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    """An HTML table of ``rows`` (dicts) with ``columns`` as headers, as every table of the project
+    is drawn (:func:`analysis.tables.render`, unfolded); every cell is escaped."""
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    return str(render(cells, columns, caption=caption, fold_after=None))
 
 
 def source_cells(dataset: data.Dataset) -> dict:

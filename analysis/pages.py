@@ -393,20 +393,14 @@ a.anchor-link{visibility:hidden;margin-left:.3rem;text-decoration:none}
 h1:hover a.anchor-link,h2:hover a.anchor-link,h3:hover a.anchor-link{visibility:visible}
 nav.toc{border-left:3px solid #0072B2;padding:.2rem 1rem;margin:1rem 0 1.5rem;background:#F5F8FB}
 nav.toc ol{margin:.3rem 0;padding-left:1.2rem}
-table{border-collapse:collapse;font-size:.85rem;display:block;overflow-x:auto;max-width:100%;margin:.6rem 0}
+table:not(.zt){border-collapse:collapse;font-size:.85rem;display:block;overflow-x:auto;max-width:100%;margin:.6rem 0}
 caption{text-align:left;font-weight:bold;padding:.3rem 0}
-th,td{padding:.25rem .5rem;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top;min-width:4rem}
+.zt-block{overflow-x:auto}
+table:not(.zt) :is(th,td){padding:.25rem .5rem;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top;min-width:4rem}
 blockquote{margin:.5rem 0;padding:.2rem .9rem;border-left:3px solid #ccc;color:#333}
 svg.indicator-chart{display:block;margin:.5rem 0}
 pre{white-space:pre-wrap}
-@media (max-width:600px){body{padding:0 .5rem 2rem}th,td{min-width:3rem}
-table.indicator-table,table.indicator-table tbody,table.indicator-table tr,table.indicator-table td,
-table.indicator-table caption{display:block;width:100%;box-sizing:border-box}
-table.indicator-table thead{display:none}
-table.indicator-table tbody tr{border:1px solid #d5dadf;border-radius:.4rem;margin:0 0 .6rem;padding:.3rem 0}
-table.indicator-table td{border:none;padding:.15rem .6rem;min-width:0}
-table.indicator-table td:empty{display:none}
-table.indicator-table td::before{content:attr(data-label) ": ";font-size:.75rem;font-weight:600;color:#4a4a4a}}
+@media (max-width:600px){body{padding:0 .5rem 2rem}table:not(.zt) :is(th,td){min-width:3rem}}
 """
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', flags=re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -456,6 +450,7 @@ def render_page(nb, title: str, exporter=None) -> str:
     import html
 
     from .render import reader_notebook
+    from .tables import CSS as TABLE_CSS
 
     body, _ = (exporter or page_exporter()).from_notebook_node(reader_notebook(nb))
     body = _SCRIPT_TAG.sub("", body)
@@ -466,7 +461,7 @@ def render_page(nb, title: str, exporter=None) -> str:
         body = body.replace("</h1>", "</h1>" + nav, 1)
     return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{_PAGE_CSS}</style>\n</head>\n<body>\n<main>\n{body}\n"
+            f"<title>{html.escape(title)}</title>\n<style>{_PAGE_CSS}{TABLE_CSS}</style>\n</head>\n<body>\n<main>\n{body}\n"
             "</main>\n</body>\n</html>\n")
 
 

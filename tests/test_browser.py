@@ -362,9 +362,10 @@ def test_new_page_is_usable_at_phone_width(browser, site, name):
         widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
         assert max(widths[:2]) <= widths[2] + 1, widths
         if name.startswith("indicators/"):
-            # a table's rows are cards, every cell labelled and in view: wide tables scrolled sideways
-            # inside a narrow box, and a long quote in a far column made rows a screen high, blank in view
-            cells = page.evaluate("Array.from(document.querySelectorAll('table.indicator-table td'))"
+            # every table's rows are cards, every cell labelled and in view: wide tables scrolled sideways
+            # inside a narrow box, and a long quote in a far column made rows a screen high, blank in
+            # view (the sources table, drawn by another renderer, was left out of the cards)
+            cells = page.evaluate("Array.from(document.querySelectorAll('main table td'))"
                                   ".filter(td => td.textContent !== '').map(td => ["
                                   "getComputedStyle(td).display, td.dataset.label || '', "
                                   "td.getBoundingClientRect().right])")
