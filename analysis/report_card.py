@@ -211,7 +211,7 @@ def card_rows(dataset: Dataset, card: pd.DataFrame, fold_after: int | None = Non
             figure = tables.Safe(tables.esc(r["figure"]) + tables.provenance_details(
                 r["quote"], sources.loc[r["source_id"]], "figure: quote, source"))
         else:
-            figure = "none published"
+            figure = "none found"
         why = r["open_reason"] or "Decided by the figure for the target year."
         rows.append([tables.Safe(f"{name}{zh}"), r["geography"], target, tables.status_badge(r["status"]),
                      figure, why])

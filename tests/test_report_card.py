@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pandas as pd
+from bs4 import BeautifulSoup
 
 from analysis.progress import Rules, progress_table
 from analysis.report_card import card_counts, card_rows, card_sentence, figure_text, report_card
@@ -144,6 +145,13 @@ def test_card_table_shows_the_quote_source_and_reason_and_the_sentence_counts():
     assert '<span class="zt-sub" lang="zh">居民人均可支配收入</span>' in html
     assert card_sentence(card, 2025) == ("Of the 2 pledges due in 2025, 1 has a verdict (1 met); "
                                          "1 cannot be judged yet, each with the reason in the table.")
+
+
+def test_a_pledge_without_any_figure_claims_no_more_than_the_sources_read():
+    ds = _dataset()
+    card = report_card(ds, _table([_row("P5", "none", "insufficient_data", 5.0, ">=", "count")]), 2025)
+    cells = [td.get_text(" ", strip=True) for td in BeautifulSoup(str(card_rows(ds, card)), "html.parser").find_all("td")]
+    assert cells[4:] == ["none found", "No achieved figure for this indicator and place in the sources read so far."]
 
 
 def test_a_target_reached_early_says_so_not_that_a_pace_was_judged():
