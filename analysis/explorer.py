@@ -17,6 +17,7 @@ import pandas as pd
 from .data import Dataset
 from .narrative import escape, fmt, target_text
 from .progress import STATUS_COLORS, STATUS_LABELS, STATUSES
+from .tables import figure_text, theme_label
 
 FILE = "pledges.html"
 
@@ -39,8 +40,7 @@ def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
     for _, r in table.sort_values(["theme", "indicator_id", "geography", "target_year", "pledge_id"]).iterrows():
         zh = indicators.at[r["indicator_id"], "name_zh"]
         src = sources.loc[r["source_id"]]
-        latest = (f"{fmt(r['latest_value'], r['unit'])} ({int(r['latest_year'])})"
-                  if pd.notna(r["latest_value"]) else "")
+        latest = latest_text(r)
         out.append({
             "id": r["pledge_id"],
             "indicator": r["indicator_id"],
@@ -59,6 +59,16 @@ def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
             "page": f"indicators/{r['indicator_id']}.html" if r["indicator_id"] in pages else "",
         })
     return out
+
+
+def latest_text(row: pd.Series) -> str:
+    """The latest figure of a progress row: its latest level (value and year), else the bound shown
+    beside the verdict ("at least 80,000,000 persons (2024)"), else "none found"."""
+    if pd.notna(row["latest_value"]):
+        return f"{fmt(row['latest_value'], row['unit'])} ({int(row['latest_year'])})"
+    if pd.notna(row["bound_value"]):
+        return figure_text(row["bound_value"], row["unit"], row["bound_comparator"], year=row["bound_year"])
+    return "none found"
 
 
 def _json(value) -> str:
@@ -114,7 +124,7 @@ state.dir=p.get("dir")==="desc"?"desc":"asc";}
 function writeHash(){var p=new URLSearchParams();filters.forEach(function(f){if(state[f])p.set(f,state[f]);});
 if(state.q)p.set("q",state.q);if(state.sort){p.set("sort",state.sort);p.set("dir",state.dir);}
 var h=p.toString();history.replaceState(null,"",h?"#"+h:location.pathname+location.search);}
-function label(f,v){if(f==="status")return meta.labels[v]||v;if(f==="theme")return v.replace(/_/g," ");return String(v);}
+function label(f,v){if(f==="status")return meta.labels[v]||v;if(f==="theme")return meta.themes[v]||v;return String(v);}
 function buildFilters(){var box=document.getElementById("filters");
 filters.forEach(function(f){var values={};data.forEach(function(r){values[r[f]]=1;});
 var keys=Object.keys(values).sort(function(a,b){if(f==="status")return meta.order.indexOf(a)-meta.order.indexOf(b);
@@ -147,7 +157,7 @@ if(r.name_zh){td.appendChild(el("br"));td.appendChild(el("span",r.name_zh,"zh"))
 td.appendChild(el("div","\u201c"+r.quote+"\u201d","quote"));}
 else if(k==="status"){var s=el("span",meta.labels[r.status]||r.status,"status");s.style.background=meta.colors[r.status]||"#777";
 if(r.status==="insufficient_data")s.style.color="#222";td.appendChild(s);}
-else if(k==="theme"){td.textContent=r.theme.replace(/_/g," ");}
+else if(k==="theme"){td.textContent=meta.themes[r.theme]||r.theme;}
 else{td.textContent=r[k]===null?"":String(r[k]);}
 tr.appendChild(td);});body.appendChild(tr);});
 document.getElementById("count").textContent=rows.length+" of "+data.length+" pledges";
@@ -168,6 +178,7 @@ def render(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> str:
         "labels": STATUS_LABELS,
         "colors": STATUS_COLORS,
         "order": list(STATUSES),
+        "themes": {str(t): theme_label(t) for t in sorted(set(table["theme"].astype(str)))},
         "names": {"theme": "Theme", "place": "Place", "year": "Target year", "status": "Verdict",
                   "source": "Source document"},
     }

@@ -426,6 +426,11 @@ def test_explorer_filters_searches_sorts_and_keeps_state_in_the_url(browser, sit
         page.select_option("#f-status", "insufficient_data")
         statuses = page.evaluate("Array.from(document.querySelectorAll('#rows .status')).map(s => s.textContent)")
         assert statuses and set(statuses) == {"insufficient data"}
+        # themes by their names, as on the index ("ecology energy" was shown before)
+        page.select_option("#f-theme", "ecology_energy")
+        themes = page.evaluate("Array.from(document.querySelectorAll('#rows td[data-label=Theme]')).map(t => t.textContent)")
+        assert themes and set(themes) == {"Ecology and energy"}
+        assert "Ecology and energy" in page.inner_text("#f-theme")
         assert problems == []
     finally:
         page.close()

@@ -38,6 +38,18 @@ def test_every_pledge_is_a_row_with_its_fields(dataset, table):
     assert all(r["page"] == "" for r in rows if r["indicator"] != "urban_rural_income_ratio")
 
 
+def test_latest_figure_is_the_level_else_the_bound_else_none_found_and_themes_have_their_names(dataset, table):
+    by_id = {r["id"]: r for r in explorer.rows(dataset, table, pages=set())}
+    assert by_id["CPPLAN21-007"]["latest"] == "1.81 (2025)"
+    # airport passengers: only "more than 80 million" for 2024 (a bound), no level figure
+    assert by_id["CPPLAN21-028"]["latest"] == "at least 80,000,000 persons (2024)"
+    assert by_id["CPPLAN21-003"]["latest"] == "none found"  # labour share of GDP: no figure at all
+    meta = json.loads(BeautifulSoup(explorer.render(dataset, table, pages=set()), "html.parser")
+                      .find("script", id="pledge-meta").string)
+    assert meta["themes"]["ecology_energy"] == "Ecology and energy"
+    assert set(meta["themes"]) == set(table["theme"].astype(str))
+
+
 def test_json_cannot_close_the_script_element():
     text = explorer._json({"quote": "</script><script>alert(1)</script> & <!--"})
     assert "<" not in text and ">" not in text and "&" not in text
