@@ -96,6 +96,7 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
         table_css=Markup(tables.CSS),
         font_stack=Markup(tables.FONT_STACK),
         indicator_pages=indicator_pages or [],
+        overview=next((e for e in entries if e.get("name") == "00-overview" and e.get("has_report")), None),
         theme_labels=tables.THEME_LABELS,
     )
     return page, dict(zip(table["pledge_id"], table["status"].astype(str)))

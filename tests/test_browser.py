@@ -394,6 +394,25 @@ def test_every_pledge_is_two_clicks_from_the_index(browser, site):
         page.close()
 
 
+def test_each_verdict_count_on_the_index_lists_those_pledges_in_the_explorer(browser, site):
+    page, problems = open_page(browser, f"{site}/index.html")
+    try:
+        links = page.evaluate("Array.from(document.querySelectorAll('ul.verdict a')).map(a => [a.getAttribute('href'), +a.querySelector('.count').textContent])")
+        assert links and sum(n for _, n in links) > 0
+        for href, n in links:
+            page.goto(f"{site}/index.html")
+            page.click(f"ul.verdict a[href='{href}']")
+            page.wait_for_selector("#count")
+            status = href.rsplit("status=", 1)[1]
+            rows = page.evaluate("Array.from(document.querySelectorAll('#rows tr')).map(r => "
+                                 "[r.querySelector('td[data-label=Year]').textContent, r.querySelector('.status').textContent])")
+            label = page.evaluate(f"JSON.parse(document.getElementById('pledge-meta').textContent).labels['{status}']")
+            assert len(rows) == n and {tuple(r) for r in rows} == {("2025", label)}, (href, n, len(rows))
+        assert problems == []
+    finally:
+        page.close()
+
+
 def test_explorer_filters_searches_sorts_and_keeps_state_in_the_url(browser, site):
     page, problems = open_page(browser, f"{site}/pledges.html")
     try:
