@@ -224,7 +224,10 @@ def _launch_kernel() -> None:
 
     w = _WORKER
     log = open(w["log"], "ab")  # noqa: SIM115 - lives as long as the kernel
-    km = KernelManager(kernel_name=w["kernel"], client_class="jupyter_client.asynchronous.AsyncKernelClient")
+    from .kernels import ipc_settings
+
+    km = KernelManager(kernel_name=w["kernel"], client_class="jupyter_client.asynchronous.AsyncKernelClient",
+                       **ipc_settings())  # see analysis.kernels: no port to race for
     w.update(km=km, logfile=log)
     km.start_kernel(cwd=str(w["template"].parent), stdout=log, stderr=log,
                     extra_arguments=["--HistoryManager.enabled=False"])
@@ -243,7 +246,9 @@ def _start_kernel() -> None:
     kc = w["km"].blocking_client()
     kc.start_channels()
     w.update(kc=kc)
-    kc.wait_for_ready(timeout=60)
+    from .kernels import KERNEL_START_TIMEOUT
+
+    kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
     _run(w["warm"], timeout=300)
     _reset()
 
@@ -291,10 +296,12 @@ def _engine():
     from papermill.log import logger
     from papermill.utils import merge_kwargs, remove_args
 
+    from .kernels import KERNEL_START_TIMEOUT
+
     class WarmEngine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+                                     stderr_file=None, start_timeout=KERNEL_START_TIMEOUT, execution_timeout=None, **kwargs):
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             final_kwargs = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                                         kernel_name=kernel_name, log=logger, log_output=log_output,
@@ -312,10 +319,12 @@ def _engine():
 
 
 def _init_worker(tpl: str, kernel: str, log: str) -> None:
-    import atexit
+    from multiprocessing.util import Finalize
 
     _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, client=None, logfile=None)
-    atexit.register(_stop_kernel)
+    # a pool worker leaves through os._exit, which skips atexit: a finalizer with an exit priority runs
+    # (without it the kernel only noticed its parent was gone, and left its sockets and connection file)
+    Finalize(None, _stop_kernel, exitpriority=10)
     try:
         _launch_kernel()  # boots while papermill, the exporter and the template are set up
     except Exception:  # noqa: BLE001 - a kernel that cannot start fails the pages, each with the reason

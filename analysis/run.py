@@ -300,6 +300,7 @@ def execute_one(notebook: str, executed: str, parameters: dict, kernel: str, tim
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from .kernels import KERNEL_START_TIMEOUT, IpcKernelManager
     from .render import notebook_title, to_html
 
     start = time.perf_counter()
@@ -326,6 +327,8 @@ def execute_one(notebook: str, executed: str, parameters: dict, kernel: str, tim
             log_output=False,
             cwd=str(Path(notebook).parent),
             execution_timeout=int(timeout),
+            start_timeout=KERNEL_START_TIMEOUT,
+            kernel_manager_class=IpcKernelManager,
             request_save_on_cell_execute=False,
         )
         signal.alarm(0)
