@@ -23,7 +23,7 @@ from . import data, paths
 from .lineage import inconsistencies, pledge_lineage
 from .narrative import escape, fmt, pledge_sentence, target_text
 from .progress import STATUS_COLORS, default_as_of
-from .tables import Safe, render, theme_label
+from .tables import Safe, figure_text, render, theme_label
 
 #: Words for an observation's comparator, in the figures table.
 COMPARATOR_WORDS = {"=": "exact", "~": "about", ">=": "at least (bound)", "<=": "at most (bound)"}
@@ -474,13 +474,15 @@ def chart_alt(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_
                                & (dataset.observations["year"] <= as_of)]
     info = _info(dataset, indicator_id)
     parts = []
+    def said(row) -> str:  # a bound or an approximate figure is said as one ("at least", "about")
+        return figure_text(row["value"], info["unit"], row["comparator"])
+
     for place, group in obs.sort_values("year").groupby("geography"):
         first, last = group.iloc[0], group.iloc[-1]
         if len(group) > 1:
-            parts.append(f"{place} from {fmt(first['value'], info['unit'])} in {int(first['year'])} to "
-                         f"{fmt(last['value'], info['unit'])} in {int(last['year'])}")
+            parts.append(f"{place} from {said(first)} in {int(first['year'])} to {said(last)} in {int(last['year'])}")
         else:
-            parts.append(f"{place} {fmt(last['value'], info['unit'])} in {int(last['year'])}")
+            parts.append(f"{place} {said(last)} in {int(last['year'])}")
     n = int((table["indicator_id"] == indicator_id).sum())
     shown = "; ".join(parts) if parts else "no achieved figure up to then"
     return escape(f"Chart: {info['name']}: {shown}; {n} target(s) marked with stars.")

@@ -5,6 +5,7 @@ few indicators only; every page is built by the main job and the benchmark.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import subprocess
@@ -409,3 +410,12 @@ def test_report_tables_link_names_and_ids_to_existing_pages_only():
     assert '<a class="zt-ind" href="indicators/gdp.html">GDP &lt;b&gt;</a>' in linked
     assert '<span class="zt-ind" data-indicator="gone">Gone</span>' in linked  # no page: no link
     assert '<td><a href="indicators/gdp.html">ZJGWR23-001</a></td>' in linked
+
+
+def test_chart_alt_says_a_bound_and_an_approximate_figure_as_such():
+    dataset = page.load(indicator_id="airport_passenger_throughput")
+    table = page.assess(dataset, 2025, 0.1)
+    text = page.chart_alt(dataset, table, "airport_passenger_throughput", 2025)
+    # both figures are bounds (突破): shown as exact figures before
+    assert "Zhejiang at least 80,000,000 persons in 2024" in html.unescape(text)
+    assert "Hangzhou at least 50,000,000 persons in 2025" in html.unescape(text)
