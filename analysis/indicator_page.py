@@ -474,6 +474,7 @@ def chart_alt(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_
                                & (dataset.observations["year"] <= as_of)]
     info = _info(dataset, indicator_id)
     parts = []
+
     def said(row) -> str:  # a bound or an approximate figure is said as one ("at least", "about")
         return figure_text(row["value"], info["unit"], row["comparator"])
 

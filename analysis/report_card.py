@@ -63,9 +63,10 @@ def _no_pace(row: pd.Series, year: int, n_points: int) -> str:
     rule named with the age the table was computed with, its ``max_age``)."""
     if n_points < 2:
         return f"Only one point in time ({year}), so there is no pace to judge."
+    from .progress_rules import stale
+
     max_age = int(row["max_age"])
-    reference = min(int(row.get("as_of", year)), int(row["target_year"]))
-    if reference - year > max_age:
+    if stale(float(year), int(row.get("as_of", year)), float(row["target_year"]), max_age):
         return f"The latest figure ({year}) is more than {max_age} years old, too old to judge the pace."
     reason = str(row.get("reason", "") or "").strip()
     return (reason[:1].upper() + reason[1:] + ".") if reason else "No verdict could be computed."
