@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -33,7 +34,15 @@ ACHIEVED_STATUSES = ("revised", "reported", "preliminary")
 #: How exactly an observation states its figure: ``=`` the figure, ``~`` about, ``>=``/``<=`` a bound.
 COMPARATOR_EXACTNESS = {"=": 0, "~": 1, ">=": 2, "<=": 2}
 
-_PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "float64", "date": "string"}
+_PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "float64", "date": "string", "boolean": "boolean"}
+
+#: What the text behind a source is (``sources.kind``), in words, strongest evidence first.
+EVIDENCE_KINDS = {
+    "official": "the issuer's own publication",
+    "official_copy": "an official document, read through a copy",
+    "news": "a news report of official figures",
+    "other": "other (unattributed, self-media or aggregator)",
+}
 
 
 @dataclass(frozen=True)
@@ -307,6 +316,9 @@ def _read_table(folder: Path, descriptor: dict, name: str) -> pd.DataFrame:
     for f in fields:
         if f["type"] == "date":
             frame[f["name"]] = pd.to_datetime(frame[f["name"]], format="%Y-%m-%d")
+    for f in fields:
+        if f["type"] == "boolean":
+            frame[f["name"]] = frame[f["name"]].fillna(False).astype(bool)
     frame.attrs["file"] = _rel(folder, resource["path"])
     return frame
 
@@ -448,6 +460,18 @@ UNIT_FACTORS = {
 DECREASE_WORDS = re.compile(r"decreas|declin|\bfell\b|\bfall|\bdrop|\bdown\b|reduc|lower|下降|减少|減少|降低|下跌|精简|压减|缩减",
                             re.IGNORECASE)
 
+#: Words in a quote that state an increase: a negative ``scale`` turns it into a negative reduction.
+INCREASE_WORDS = re.compile(r"increas|\brise|\brose|上升|增长|提高|增加", re.IGNORECASE)
+
+
+def _states_change_of_sign(quote: str, indicator_id: str) -> bool:
+    """A negative scale is right where the quote states a decrease, or where the indicator counts a
+    reduction (``..._reduction``) and the quote states an increase ("能耗上升0.5%": a reduction of -0.5)."""
+    if DECREASE_WORDS.search(quote):
+        return True
+    return "reduction" in str(indicator_id) and bool(INCREASE_WORDS.search(quote))
+
+
 #: Year-on-year factor beyond which a figure in an official series is an error, unless its note
 #: explains the jump (a note containing one of :data:`JUMP_WORDS`).
 JUMP_FACTOR = 3.0
@@ -493,8 +517,9 @@ def _check_plausibility(frames: dict[str, pd.DataFrame]) -> None:
             if not _is_unit_factor(scale):
                 problems.append((file, index + 2, "scale", f"scale {scale:g} is neither a power of ten nor a declared "
                                  "unit factor (1/15 mu -> ha, 0.5 jin -> kg, 12 months) times one"))
-            if scale < 0 and not DECREASE_WORDS.search(str(quote)):
-                problems.append((file, index + 2, "scale", f"scale {scale:g} is negative but the quote states no decrease"))
+            if scale < 0 and not _states_change_of_sign(str(quote), frame.at[index, "indicator_id"]):
+                problems.append((file, index + 2, "scale", f"scale {scale:g} is negative but the quote states no decrease"
+                                 " (nor, for an indicator of a reduction, an increase)"))
     obs = frames["observations"]
     published = obs["source_id"].map(sources.set_index("source_id")["published"])
     achieved = obs["status"].isin(ACHIEVED_STATUSES)
@@ -564,6 +589,27 @@ def _mark_current(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.DataF
     obs["current"] = first.reindex(obs.index) & achieved
     obs.attrs = observations.attrs
     return obs.drop(columns="published")
+
+
+SERIES_KEYS = ["indicator_id", "geography"]
+
+
+def break_years(observations: pd.DataFrame) -> pd.Series:
+    """Per row, the year of its series' latest break (``series_break``: the first figure on a new
+    basis, not comparable with earlier years), or NaN where the series has none."""
+    if "series_break" not in observations or not observations["series_break"].any():
+        return pd.Series(np.nan, index=observations.index)
+    flagged = observations[observations["series_break"].astype(bool)]
+    starts = flagged.groupby(SERIES_KEYS)["year"].max().astype(float)
+    keys = pd.MultiIndex.from_frame(observations[SERIES_KEYS])
+    return pd.Series(starts.reindex(keys).to_numpy(), index=observations.index)
+
+
+def since_last_break(observations: pd.DataFrame) -> pd.DataFrame:
+    """The figures of each series from its latest break on (every figure where it has none): the
+    only ones a pace or a trend may be measured on."""
+    start = break_years(observations)
+    return observations[start.isna() | (observations["year"].astype(float) >= start)]
 
 
 def summary(dataset: Dataset) -> pd.DataFrame:

@@ -22,6 +22,12 @@ from .tables import figure_text, theme_label
 FILE = "pledges.html"
 
 
+#: The kind of a verdict's deciding evidence (``sources.kind``), as the explorer's column says it.
+EVIDENCE_SHORT = {"official": "official publication", "official_copy": "official document, read via a copy",
+                  "news": "news report of official figures", "other": "other source (unattributed, aggregator)",
+                  "": "no figure"}
+
+
 def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
     """One dict per pledge: what the explorer shows, filters and searches.
 
@@ -54,6 +60,8 @@ def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
             "latest": latest,
             "latest_year": int(r["latest_year"]) if pd.notna(r["latest_year"]) else None,
             "source": src["title_en"] if isinstance(src["title_en"], str) else r["source_id"],
+            "evidence": "no verdict" if str(r["status"]) == "insufficient_data"
+            else EVIDENCE_SHORT.get(str(r.get("evidence_kind", "") or ""), "no figure"),
             "source_id": r["source_id"],
             "quote": pledges.at[r["pledge_id"], "quote"],
             "page": f"indicators/{r['indicator_id']}.html" if r["indicator_id"] in pages else "",
@@ -112,9 +120,9 @@ _SCRIPT = r"""
 "use strict";
 var data=JSON.parse(document.getElementById("pledge-data").textContent);
 var meta=JSON.parse(document.getElementById("pledge-meta").textContent);
-var filters=["theme","place","year","status","source"];
+var filters=["theme","place","year","status","evidence","source"];
 var cols=[["id","Pledge"],["name","Indicator"],["place","Place"],["theme","Theme"],["target","Target"],["year","Year"],
-["status","Verdict"],["latest","Latest figure"],["source","Source"]];
+["status","Verdict"],["latest","Latest figure"],["evidence","Verdict rests on"],["source","Source"]];
 var state={sort:"",dir:"asc",q:""};
 function el(tag,text,cls){var e=document.createElement(tag);if(text!==undefined&&text!==null)e.textContent=String(text);
 if(cls)e.className=cls;return e;}
@@ -180,7 +188,7 @@ def render(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> str:
         "order": list(STATUSES),
         "themes": {str(t): theme_label(t) for t in sorted(set(table["theme"].astype(str)))},
         "names": {"theme": "Theme", "place": "Place", "year": "Target year", "status": "Verdict",
-                  "source": "Source document"},
+                  "evidence": "Verdict rests on", "source": "Source document"},
     }
     return f"""<!DOCTYPE html>
 <html lang="en">

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtr, stdtrit
 
-from .data import Dataset
+from .data import Dataset, since_last_break
 from .progress import achieved_observations, pledge_frame
 from .progress_rules import DIRECTION_COMPARATORS, LEVEL_COMPARATORS
 from .trends import KEYS, MIN_POINTS, predict
@@ -114,7 +114,7 @@ def probability(fit: dict, x0: float, target: float, sign: float, kind: str) -> 
 
 def _series(dataset: Dataset):
     obs = achieved_observations(dataset)
-    obs = obs[obs["comparator"].isin(LEVEL_COMPARATORS)].sort_values(KEYS + ["year"])
+    obs = since_last_break(obs[obs["comparator"].isin(LEVEL_COMPARATORS)]).sort_values(KEYS + ["year"])
     measure = dataset.indicators.set_index("indicator_id")["measure"]
     for key, group in obs.groupby(KEYS, sort=True):
         values = group["value"].to_numpy(float)

@@ -225,10 +225,11 @@ def source_cells(dataset: data.Dataset) -> dict:
 
 def _source_cells(dataset: data.Dataset) -> dict:
     out = {}
-    for sid, title, url, document in zip(dataset.sources["source_id"], dataset.sources["title_en"],
-                                         dataset.sources["url"], dataset.sources["document"]):
+    original = dataset.sources["original_url"] if "original_url" in dataset.sources else dataset.sources["url"]
+    for sid, title, url, first, document in zip(dataset.sources["source_id"], dataset.sources["title_en"],
+                                                dataset.sources["url"], original, dataset.sources["document"]):
         title = title if isinstance(title, str) else sid
-        link = safe_url(url)
+        link = safe_url(first) or safe_url(url)  # the original on the issuer's site before the copy read
         if link:
             out[sid] = Link(title, link)
         else:
@@ -354,13 +355,15 @@ def panel_data(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, pl
     series = obs[(obs["indicator_id"] == indicator_id) & (obs["geography"] == place)].sort_values("year")
     mine = table[(table["indicator_id"] == indicator_id) & (table["geography"] == place)].sort_values("target_year")
     band = None
-    if len(series) >= trends.MIN_POINTS:
-        model = trends.choose_model(_info(dataset, indicator_id)["measure"], series["value"])
-        end = int(max([series["year"].max(), *mine["target_year"].tolist()]))
-        band = trends.series_band(series["year"], series["value"], np.arange(int(series["year"].min()), end + 1),
-                                  model, alpha)
+    comparable = data.since_last_break(series)  # no trend is fitted across a series break
+    if len(comparable) >= trends.MIN_POINTS:
+        model = trends.choose_model(_info(dataset, indicator_id)["measure"], comparable["value"])
+        end = int(max([comparable["year"].max(), *mine["target_year"].tolist()]))
+        band = trends.series_band(comparable["year"], comparable["value"],
+                                  np.arange(int(comparable["year"].min()), end + 1), model, alpha)
         band.attrs["model"] = model
-    return {"series": series, "pledges": mine, "band": band}
+    start = data.break_years(series).max() if len(series) else np.nan
+    return {"series": series, "pledges": mine, "band": band, "break_year": start}
 
 
 def series_chart(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of: int,
@@ -420,6 +423,11 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float)
                f'stroke="#777" stroke-dasharray="2,3"/><text x="{px(as_of) - 3:.1f}" y="{top + _TOP + 10}" '
                f'font-size="10" text-anchor="end" fill="#555">as of {int(as_of)}</text>')
     legend = []
+    if pd.notna(d.get("break_year")):  # figures before it are on another basis
+        bx = px(float(d["break_year"]) - 0.5)
+        out.append(f'<line x1="{bx:.1f}" x2="{bx:.1f}" y1="{top + _TOP}" y2="{top + _PANEL_H - _BOTTOM}" '
+                   f'stroke="#CC0000" stroke-dasharray="6,3"/><text x="{bx + 3:.1f}" y="{top + _TOP + 22}" '
+                   f'font-size="10" fill="#CC0000">series break</text>')
     model = band.attrs.get("model", "") if band is not None else ""
     if band is not None:
         band = band.dropna(subset=["lower", "upper", "mean"])

@@ -41,14 +41,21 @@ def pick(table: pd.DataFrame, indicator_id: str, geography: str = "Zhejiang", ta
 def provenance(dataset: Dataset, pledge_id: str) -> str:
     """The pledge's verbatim quote, its document (title, publication date, link) and the extraction
     note, as an escaped Markdown quotation."""
-    from .tables import published_text
+    from .tables import evidence_words, published_text
 
     pledge = dataset.pledges.set_index("pledge_id").loc[pledge_id]
     source = dataset.sources.set_index("source_id").loc[pledge["source_id"]]
-    url = source["url"] if isinstance(source["url"], str) and source["url"].startswith(("http://", "https://")) else ""
-    link = f" [{escape(url)}]({escape(url)})" if url else ""
-    text = (f"> “{escape(pledge['quote'])}”  \n> — {escape(source['title_en'])}, {escape(published_text(source))}"
-            f"{link} ({escape(pledge_id)})")
+
+    def web(url) -> str:
+        ok = isinstance(url, str) and url.startswith(("http://", "https://"))
+        return f"[{escape(url)}]({escape(url)})" if ok else ""
+
+    original, copy = web(source.get("original_url")), web(source["url"])
+    where = f" original {original}" if original else ""
+    if copy and copy != original:
+        where += f"{',' if original else ''} read at {copy}"
+    text = (f"> “{escape(pledge['quote'])}”  \n> — {escape(source['issuer'])}: {escape(source['title_en'])}, "
+            f"{escape(published_text(source))}; {escape(evidence_words(source.get('kind')))}.{where} ({escape(pledge_id)})")
     if isinstance(pledge["note"], str) and pledge["note"]:
         text += f"  \n> Note: {escape(pledge['note'])}"
     return text
@@ -78,6 +85,12 @@ def pledge_sentence(row, dataset: Dataset | None = None) -> str:
     note = row.get("basis_note")
     if isinstance(note, str) and note:
         text += f" ({escape(note)})"
+    if status == "missed" and pd.notna(row.get("target_year_value")) and pd.notna(row.get("target_value")):
+        from .tables import gap_text
+
+        shortfall = gap_text(row["target_year_value"], int(row["target_year"]), float(row["target_value"]),
+                             row["unit"], float(row["sign"]))
+        return text + f": {escape(shortfall)}."
     if status in ("met", "missed"):
         return text + "."
     if pd.notna(row.get("ratio")) and row["rate_rule"] in ("cagr", "absolute"):

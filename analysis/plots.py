@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib import font_manager
 
 from . import trends
-from .data import Dataset
+from .data import Dataset, since_last_break
 from .progress import STATUS_COLORS, STATUS_LABELS, achieved_observations, status_counts
 from .tables import figure_text, number, theme_label, unit_label
 
@@ -205,11 +205,15 @@ def trajectory(dataset: Dataset, pledge: pd.Series, as_of: int, alpha: float = 0
     ax.plot(series["year"], series["value"], "o", color="#222222", label="achieved", zorder=3)
     sources = set(series["source_id"]) | {pledge["source_id"]}
     trend_text = ""
-    if len(series) >= trends.MIN_POINTS:
-        model = trends.choose_model(measure, series["value"])
-        end = max(int(pledge["target_year"]), int(series["year"].max()))
-        grid = np.arange(int(series["year"].min()), end + 1)
-        pred = trends.series_band(series["year"], series["value"], grid, model, alpha)
+    comparable = since_last_break(series)  # no trend is fitted across a series break
+    if len(comparable) < len(series):
+        start = int(comparable["year"].min())
+        ax.axvline(start - 0.5, color="#CC0000", ls="--", lw=1, label=f"series break ({start})")
+    if len(comparable) >= trends.MIN_POINTS:
+        model = trends.choose_model(measure, comparable["value"])
+        end = max(int(pledge["target_year"]), int(comparable["year"].max()))
+        grid = np.arange(int(comparable["year"].min()), end + 1)
+        pred = trends.series_band(comparable["year"], comparable["value"], grid, model, alpha)
         pred[["mean", "lower", "upper"]] = pred[["mean", "lower", "upper"]].clip(lower, upper)
         ax.plot(pred["year"], pred["mean"], color="#0072B2", lw=1.6, label=f"fitted trend ({model})")
         ax.fill_between(pred["year"], pred["lower"], pred["upper"], color="#0072B2", alpha=0.15,

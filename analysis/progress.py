@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from . import progress_rules as R
-from .data import ACHIEVED_STATUSES, Dataset
+from .data import ACHIEVED_STATUSES, Dataset, break_years
 
 STATUSES = (
     "met",
@@ -91,8 +91,8 @@ COLUMNS = [
     "base_value", "base_from", "base_rule", "latest_year", "latest_value", "n_obs", "gap", "gap_relative",
     "distance_covered", "rate_rule", "observed_rate", "required_rate", "ratio", "status", "reason",
     "tolerance", "target_year_value", "bound_value", "bound_comparator", "bound_year",
-    "latest_approximate", "latest_preliminary", "basis_note", "peer_status", "score", "method", "as_of",
-    "max_age",
+    "latest_approximate", "latest_preliminary", "basis_note", "evidence_source", "evidence_kind",
+    "peer_status", "score", "method", "as_of", "max_age",
 ]  # fmt: skip
 
 
@@ -147,7 +147,9 @@ def achieved_observations(dataset: Dataset, as_of: int | None = None) -> pd.Data
         obs = obs[obs["year"] <= as_of]
     if "comparator" not in obs:
         obs = obs.assign(comparator="=")
-    return obs[["indicator_id", "geography", "year", "value", "source_id", "comparator", "status"]]
+    if "series_break" not in obs:
+        obs = obs.assign(series_break=False)
+    return obs[["indicator_id", "geography", "year", "value", "source_id", "comparator", "status", "series_break"]]
 
 
 def default_as_of(dataset: Dataset) -> int:
@@ -169,13 +171,19 @@ def pledge_frame(dataset: Dataset) -> pd.DataFrame:
 
 
 def pledge_figures(p: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
-    """One row per pledge and achieved figure of its indicator and place (see :mod:`progress_rules`)."""
+    """One row per pledge and achieved figure of its indicator and place (see :mod:`progress_rules`).
+
+    A series break (``series_break``) divides a series: a pledge due in the break year or later
+    sees only the figures from the break on (no base, pace or latest figure across it); a pledge
+    due before it is judged on the figures of its own years."""
     keys = p.reset_index()[["pledge_id", "indicator_id", "geography", "target_year", "doc_year", "baseline_year"]]
+    obs = obs.assign(_break=break_years(obs))
     obs = obs.rename(columns={"comparator": "obs_comparator", "status": "obs_status", "source_id": "obs_source"})
     pairs = keys.merge(obs, on=["indicator_id", "geography"], how="inner")
     for col in ("year", "target_year", "baseline_year"):
         pairs[col] = pairs[col].astype(float)
-    return pairs
+    across = (pairs["target_year"] >= pairs["_break"]) & (pairs["year"] < pairs["_break"])
+    return pairs[~across].drop(columns="_break")
 
 
 def progress_table(
@@ -220,6 +228,11 @@ def progress_table(
         out = assess(p, pairs, thresholds, rules)
     else:
         out = _refined(p, pairs, as_of, thresholds, rules)
+    if "evidence_source" not in out:  # the published method rests every verdict on the latest figure
+        out["evidence_source"] = _latest_source(out, pairs)
+    kinds = dataset.sources.set_index("source_id")["kind"] if "kind" in dataset.sources else pd.Series(dtype=object)
+    kind = out["evidence_source"].map(kinds)
+    out["evidence_kind"] = kind.astype(object).where(kind.notna(), "").astype(str)
     out["n_obs"] = pairs.groupby("pledge_id").size().reindex(out.index).fillna(0).astype(int)
     out["as_of"] = as_of
     out["method"] = method
@@ -231,6 +244,14 @@ def progress_table(
     table = out[COLUMNS]
     table.attrs["method"] = method
     return table
+
+
+def _latest_source(out: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:
+    """The source of each pledge's latest level figure ("" where it has none)."""
+    levels = R.level_figures(pairs).set_index(["pledge_id", "year"])["obs_source"]
+    levels = levels[~levels.index.duplicated()]
+    keys = pd.MultiIndex.from_arrays([out.index, out["latest_year"].astype(float)])
+    return pd.Series(levels.reindex(keys).to_numpy(), index=out.index).fillna("").astype(str)
 
 
 def _empty_table(method: str) -> pd.DataFrame:
@@ -399,6 +420,9 @@ def _decisive_figure(p: pd.DataFrame, decided_by: np.ndarray) -> None:
     value = np.where(at_ty, p["target_year_value"], p["latest_value"]).astype(float)
     year = np.where(at_ty, p["target_year"].astype(float), p["latest_year"].astype(float))
     rests = decided_by != ""
+    source = np.where(at_ty, text("target_year_source"),
+                      np.where(decided_by == "bound", text("bound_source"), text("latest_source")))
+    p["evidence_source"] = np.where(rests, source, "")
     p["latest_approximate"] = rests & (comp == "~") & (decided_by != "bound")
     p["latest_preliminary"] = rests & np.where(decided_by == "bound", text("bound_status") == "preliminary", stat == "preliminary")
     p["basis_note"] = R.basis_note(

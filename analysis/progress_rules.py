@@ -128,6 +128,7 @@ def latest_figure(p: pd.DataFrame, pairs: pd.DataFrame, base_year: np.ndarray, d
             "latest_value": _align(found, p.index, "value"),
             "latest_comparator": found["obs_comparator"].reindex(p.index) if len(found) else np.nan,
             "latest_status": found["obs_status"].reindex(p.index) if len(found) else np.nan,
+            "latest_source": found["obs_source"].reindex(p.index) if len(found) else np.nan,
         },
         index=p.index,
     )
@@ -148,6 +149,7 @@ def target_year_figure(p: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
             "target_year_value": _align(found, p.index, "value"),
             "target_year_comparator": found["obs_comparator"].reindex(p.index) if len(found) else np.nan,
             "target_year_status": found["obs_status"].reindex(p.index) if len(found) else np.nan,
+            "target_year_source": found["obs_source"].reindex(p.index) if len(found) else np.nan,
         },
         index=p.index,
     )
@@ -165,6 +167,7 @@ def bound_figure(p: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
             "bound_value": _align(found, p.index, "value"),
             "bound_comparator": found["obs_comparator"].reindex(p.index).fillna("") if len(found) else "",
             "bound_status": found["obs_status"].reindex(p.index) if len(found) else np.nan,
+            "bound_source": found["obs_source"].reindex(p.index) if len(found) else np.nan,
         },
         index=p.index,
     )

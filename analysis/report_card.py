@@ -117,10 +117,13 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
     DataFrame
         One row per pledge: pledge_id, indicator_id, name, name_zh, geography, target (text),
         status, figure (text, with "about"/"more than" and preliminary said in words), figure_year,
-        quote, source_id, source_title, source_url, published, bound (a later bound shown beside the
-        verdict, e.g. "more than 70,000 yuan (2025, preliminary)", or ""), open_reason ("" for
-        met/missed).
+        quote, source_id, source_title, source_url, source_issuer, evidence_kind (the deciding
+        source's ``kind``), published, gap_text (a missed pledge's shortfall in words, else ""),
+        bound (a later bound shown beside the verdict, e.g. "more than 70,000 yuan (2025,
+        preliminary)", or ""), open_reason ("" for met/missed).
     """
+    from . import tables
+
     pledges = table[table["target_year"] == year]
     obs = _achieved(dataset)
     names_zh = dataset.indicators.set_index("indicator_id")["name_zh"]
@@ -148,7 +151,10 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
             "source_id": "",
             "source_title": "",
             "source_url": "",
+            "source_issuer": "",
+            "evidence_kind": "",
             "published": pd.NaT,
+            "gap_text": "",
             "bound": "",
             "open_reason": why_open(row, figure, points, year, bound),
         }
@@ -161,8 +167,13 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
                 source_id=figure["source_id"],
                 source_title=source["title"],
                 source_url=source["url"] if isinstance(source["url"], str) else "",
+                source_issuer=source["issuer"],
+                evidence_kind=str(source.get("kind", "") or ""),
                 published=source["published"],
             )
+            if row["status"] == "missed" and pd.notna(row["target_value"]):
+                record["gap_text"] = tables.gap_text(figure["value"], int(figure["year"]), float(row["target_value"]),
+                                              row["unit"], float(row["sign"]))
         if bound is not None:
             record["bound"] = figure_text(bound["value"], bound["comparator"], row["unit"], int(bound["year"]), bound["status"])
         rows.append(record)
@@ -214,6 +225,10 @@ def card_rows(dataset: Dataset, card: pd.DataFrame, fold_after: int | None = Non
         else:
             figure = "none found"
         why = r["open_reason"] or "Decided by the figure for the target year."
+        if r["gap_text"]:
+            why = f"Missed: {r['gap_text']}."
+        if r["evidence_kind"] == "other":
+            why += " Caution: the deciding figure comes from an unattributed or aggregator source."
         rows.append([tables.Safe(f"{name}{zh}"), r["geography"], target, tables.status_badge(r["status"]),
                      figure, why])
     note = tables.Safe(f"{tables.guide_link()} (every status and its thresholds).")
@@ -232,3 +247,79 @@ def card_sentence(card: pd.DataFrame, year: int) -> str:
     text += f" ({', '.join(parts)})" if parts else ""
     missing = counts.get("insufficient_data", 0)
     return text + (f"; {missing} cannot be judged yet, each with the reason in the table." if missing else ".")
+
+
+def evidence_counts(card: pd.DataFrame) -> pd.DataFrame:
+    """Verdicts on the card by the kind of their deciding evidence (``sources.kind``): one row per
+    kind that occurs (official first), one column per verdict, with totals; pledges without a figure
+    count under ``none``."""
+    from .data import EVIDENCE_KINDS
+    from .progress import STATUSES
+
+    if card.empty:
+        return pd.DataFrame()
+    kinds = card["evidence_kind"].replace("", "none")
+    counts = pd.crosstab(kinds, card["status"])
+    order = [k for k in [*EVIDENCE_KINDS, "none"] if k in counts.index]
+    counts = counts.reindex(index=order, columns=[s for s in STATUSES if s in counts.columns])
+    counts["total"] = counts.sum(axis=1)
+    counts.index.name, counts.columns.name = "evidence", None
+    return counts
+
+
+def evidence_sentence(card: pd.DataFrame) -> str:
+    """How many verdicts rest on each kind of evidence, and which rest on "other" (to check)."""
+    from .data import EVIDENCE_KINDS
+
+    judged = card[card["status"] != "insufficient_data"] if len(card) else card
+    if judged.empty:
+        return "No pledge on the card has a verdict yet."
+    counts = judged["evidence_kind"].value_counts()
+    parts = [f"{counts[k]} on {EVIDENCE_KINDS[k]}" for k in EVIDENCE_KINDS if counts.get(k)]
+    text = f"Of the {len(judged)} verdicts, " + ", ".join(parts) + "."
+    weak = judged[judged["evidence_kind"] == "other"]
+    if len(weak):
+        text += (f" {len(weak)} rest{'s' if len(weak) == 1 else ''} on an unattributed or aggregator source and "
+                 f"should be read with caution: {', '.join(weak['pledge_id'])}.")
+    else:
+        text += " None rests on an unattributed or aggregator source."
+    return text
+
+
+def evidence_rows(card: pd.DataFrame):
+    """:func:`evidence_counts` as a table for readers (the kind in words, verdicts as columns)."""
+    from . import tables
+    from .data import EVIDENCE_KINDS
+    from .progress import STATUS_LABELS
+
+    counts = evidence_counts(card)
+    words = {**EVIDENCE_KINDS, "none": "no figure found"}
+    rows = [[words[k][:1].upper() + words[k][1:], *[int(v) for v in counts.loc[k]]] for k in counts.index]
+    columns = ["Deciding evidence", *[STATUS_LABELS.get(c, c) for c in counts.columns]]
+    return tables.render(rows, columns, numeric=tuple(columns[1:]), fold_after=None,
+                         empty="No pledge has this target year.")
+
+
+def missed_rows(dataset: Dataset, card: pd.DataFrame):
+    """The missed pledges said plainly: each with its shortfall ("70,240 yuan in 2025, 4,760 yuan
+    (6.3%) short of the 75,000 yuan pledged") and the deciding figure's quote and source one click
+    away; a sentence where none was missed.
+
+    Returns
+    -------
+    analysis.tables.Table
+    """
+    from . import tables
+
+    sources = tables.source_info(dataset)
+    missed = card[card["status"] == "missed"] if len(card) else card
+    rows = []
+    for _, r in missed.iterrows():
+        name = tables.indicator_name(r["indicator_id"], r["name"])
+        words = r["gap_text"] or r["figure"]
+        shortfall = tables.Safe(tables.esc(words) + tables.provenance_details(
+            r["quote"], sources.loc[r["source_id"]], "deciding figure: quote, source"))
+        rows.append([tables.Safe(name), r["geography"], r["target"], shortfall])
+    return tables.render(rows, ["Pledge", "Where", "Target", "What was achieved"], fold_after=None,
+                         caption=f"{len(rows)} missed pledge{'s' if len(rows) != 1 else ''}",
+                         empty="No pledge on the card was missed.")

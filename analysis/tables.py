@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import numpy as np
 import pandas as pd
 
-from .data import ACHIEVED_STATUSES, Dataset
+from .data import ACHIEVED_STATUSES, EVIDENCE_KINDS, Dataset
 from .progress import DEFAULTS, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
 
 #: Reader's names of the dataset's themes (an unknown theme reads as its id with spaces).
@@ -100,6 +100,15 @@ def figure_text(value, unit, comparator: str = "=", status: str = "reported", ye
     elif status == "revised":
         notes.append("revised")
     return text + (f" ({', '.join(notes)})" if notes else "")
+
+
+def gap_text(value: float, year: int, target: float, unit: str, sign: float) -> str:
+    """A missed target said plainly, e.g. ``70,240 yuan in 2025, 4,760 yuan (6.3%) short of the 75,000
+    yuan pledged`` (``above`` the target where lower is better)."""
+    gap = abs(target - value)
+    share = f" ({gap / abs(target):.1%})" if target else ""
+    side = "short of" if sign > 0 else "above"
+    return f"{number(value, unit)} in {int(year)}, {number(gap, unit)}{share} {side} the {number(target, unit)} pledged"
 
 
 def qualifier_words(comparator: str = "=", status: str = "reported") -> str:
@@ -289,15 +298,36 @@ def source_info(dataset: Dataset) -> pd.DataFrame:
     return dataset.sources.set_index("source_id")
 
 
+def _link(url: str) -> str:
+    return f'<a class="zt-url" href="{esc(url)}" rel="noopener">{esc(unquote(url))}</a>'
+
+
+def _http(url) -> bool:
+    return isinstance(url, str) and url.startswith(("http://", "https://"))
+
+
+def evidence_words(kind) -> str:
+    """What a source is, in words (``sources.kind``), e.g. "an official document, read through a copy"."""
+    return EVIDENCE_KINDS.get(str(kind), "kind of evidence not recorded")
+
+
 def source_link(source: pd.Series) -> Safe:
-    """The source's link (``<a href>`` to its full URL), or where the document is kept when it has none."""
-    url = source.get("url")
-    if isinstance(url, str) and url.startswith(("http://", "https://")):
-        return Safe(f'<a class="zt-url" href="{esc(url)}" rel="noopener">{esc(unquote(url))}</a>')
-    document = source.get("document")
-    if isinstance(document, str) and document:
+    """Where a source can be read: the original on the issuer's site first, then the copy actually
+    read ("read at"), or where the document is kept when it has no address."""
+    url, original = source.get("url"), source.get("original_url")
+    kept = source.get("document")
+    if _http(original):
+        copy = f"; read at {_link(url)}" if _http(url) and url != original else ""
+        if not copy and isinstance(kept, str) and kept:
+            copy = f"; read in the project's source documents as <code>{esc(kept)}</code>"
+        return Safe(f"original: {_link(original)}{copy}")
+    if _http(url):
+        if source.get("kind") in ("official_copy", "news", "other"):
+            return Safe(f"original address not recorded; read at {_link(url)}")
+        return Safe(_link(url))
+    if isinstance(kept, str) and kept:
         return Safe(f"no public link recorded; the document is kept in the project's source documents "
-                    f"as <code>{esc(document)}</code>")
+                    f"as <code>{esc(kept)}</code>")
     return Safe("no link recorded")
 
 
@@ -310,10 +340,13 @@ def published_text(source: pd.Series) -> str:
 
 
 def source_citation(source: pd.Series) -> Safe:
-    """Title, issuer, publication date and link of one source (a row of ``dataset.sources``)."""
+    """Issuer, title, publication date, kind of evidence and link of one source (a row of
+    ``dataset.sources``): the issuer and the original first, the copy read after them."""
     issuer = source.get("issuer")
-    who = f", {esc(issuer)}" if isinstance(issuer, str) and issuer else ""
-    return Safe(f"<em>{esc(source.get('title_en'))}</em>{who}; {esc(published_text(source))}. {source_link(source)}")
+    who = f"{esc(issuer)}: " if isinstance(issuer, str) and issuer else ""
+    kind = esc(evidence_words(source.get("kind")))
+    return Safe(f"{who}<em>{esc(source.get('title_en'))}</em>; {esc(published_text(source))}; "
+                f'<span class="zt-kind">{kind[:1].upper() + kind[1:]}</span>. {source_link(source)}')
 
 
 def provenance_details(quote, source: pd.Series, summary: str = "source", qualifier: str = "",
@@ -451,8 +484,8 @@ def sources_rows(dataset: Dataset, source_ids, fold_after: int | None = FOLD_AFT
         date = f"{s['published']:%Y-%m-%d}" if pd.notna(s["published"]) else "not recorded"
         title = Safe(esc(s["title_en"]) + (f'<span class="zt-sub" lang="zh">{esc(s["title"])}</span>'
                                            if isinstance(s.get("title"), str) and s["title"] != s["title_en"] else ""))
-        rows.append([title, s["issuer"], date, source_link(s)])
-    return render(rows, ["Source", "Issuer", "Published", "Link"], fold_after=fold_after,
+        rows.append([title, s["issuer"], evidence_words(s.get("kind")), date, source_link(s)])
+    return render(rows, ["Source", "Issuer", "Evidence", "Published", "Where to read it"], fold_after=fold_after,
                   caption=f"{len(rows)} sources", empty="No source for this selection.")
 
 

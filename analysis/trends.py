@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtr, stdtrit
 
-from .data import Dataset
+from .data import Dataset, since_last_break
 from .progress import achieved_observations, default_as_of, progress_table
 
 MIN_POINTS = 3
@@ -121,8 +121,8 @@ def fit_all(dataset: Dataset, as_of: int | None = None, min_points: int = MIN_PO
     if as_of is None:
         as_of = default_as_of(dataset)
     obs = achieved_observations(dataset, as_of)
-    # bounds ("more than 70,000") are not levels: never fitted
-    obs = obs[obs["comparator"].isin(LEVEL_COMPARATORS)]
+    # bounds ("more than 70,000") are not levels: never fitted; nor the figures before a series break
+    obs = since_last_break(obs[obs["comparator"].isin(LEVEL_COMPARATORS)])
     measure = obs["indicator_id"].map(dataset.indicators.set_index("indicator_id")["measure"])
     positive = obs.assign(_pos=obs["value"] > 0).groupby(KEYS)["_pos"].transform("all")
     model = np.where((measure == "level") & positive, "log", "linear")

@@ -45,8 +45,8 @@ def make_dataset(indicators, pledges, observations, sources=None, published=None
     2020, 2021 and 2022 unless ``published`` maps a source id to another year."""
     years = {"plan": 2020, "stats": 2021, "later": 2022, **(published or {})}
     sources = sources or [
-        dict(source_id=s, title=s, title_en=s, issuer="test", published=pd.Timestamp(f"{y}-01-01"),
-             document=None, url=None, sha256=None, note=None)
+        dict(source_id=s, title=s, title_en=s, issuer="test", kind="official", published=pd.Timestamp(f"{y}-01-01"),
+             document=None, url=None, original_url=None, sha256=None, note=None)
         for s, y in years.items()
     ]
     pl = pd.DataFrame(pledges)
