@@ -37,7 +37,7 @@ def test_every_theme_and_seed_document_is_covered(dataset):
     themes = set(dataset.indicators["theme"])
     assert {"income_gap", "industry_innovation", "ecology_energy", "public_services"} <= themes
     seeded = set(dataset.sources.loc[dataset.sources["document"].notna(), "source_id"])
-    assert len(seeded) == 6  # seeds 000-005
+    assert len(seeded) == 7  # seeds 000-006
     used = set(dataset.pledges["source_id"]) | set(dataset.observations["source_id"])
     # the CPC Central Committee / State Council Opinions state their 2025 and 2035 goals without numbers
     assert seeded - used == {"cpc_sc_opinions_2021"}

@@ -82,12 +82,16 @@ def test_rows_from_mirrors_of_the_2026_report_cite_the_report_itself(ds, obs, se
 
 
 def test_from_x_to_y_pairs_of_the_january_2023_report_follow_the_release_calendar(obs):
-    # delivered 12 Jan 2023: a statistic for 2022 not yet released (household survey, GDP-based shares,
-    # industrial accounts, population survey) ends at 2021; fiscal revenue and the register close with the year
+    # delivered 12 Jan 2023: only an EXACT figure of a statistic for 2022 not yet released, equal to the
+    # published 2021 figure, ends at 2021 (the urban-rural ratio 1.94); fiscal revenue and the register close
+    # with the year; an estimate ("about 73%") is the report's estimate of 2022 (issue 21), and so is an exact
+    # figure that is not the 2021 one (11.7%: the dataset's own 2021 figures give about 11.5%)
     assert _rows(obs, "urban_rural_income_ratio", GWR23) == {2018: 2.04, 2021: 1.94}
     assert _rows(obs, "general_public_budget_revenue", GWR23) == {2018: 659.8, 2022: 803.9}
-    assert _rows(obs, "urbanization_rate", GWR23) == {2017: 70.0, 2021: 73.0}
-    assert _rows(obs, "digital_economy_core_share_gdp", GWR23) == {2017: 9.5, 2021: 11.7}
+    assert _rows(obs, "urbanization_rate", GWR23) == {2017: 70.0, 2022: 73.0}
+    assert obs.query("indicator_id == 'urbanization_rate' and source_id == @GWR23 and year == 2022")[
+        ["comparator", "status"]].values.tolist() == [["~", "preliminary"]]
+    assert _rows(obs, "digital_economy_core_share_gdp", GWR23) == {2017: 9.5, 2022: 11.7}
     assert _rows(obs, "high_new_tech_industry_share_industrial_value_added", GWR23) == {2017: 40.1, 2021: 62.0}
     assert _rows(obs, "market_entities", GWR23) == {2017: 5_930_000.0, 2022: 9_430_000.0}
     # every corrected year says why in the note
@@ -175,6 +179,10 @@ _READ_BY_HAND = {
     ("rural_per_capita_disposable_income", "Zhejiang", 2025, "zj_gwr_2026"): ">=",
     # "连续跨越7万亿、8万亿、9万亿三个大台阶": the last threshold crossed is a lower bound
     ("gdp", "Zhejiang", 2025, "zj_gwr_2026"): ">=",
+    # afforestation (造林) is one part of land greening (国土绿化): a lower bound of the greening over 2021-2025
+    ("land_greening_area", "Zhejiang", 2025, "ge_cns_zj_forest_2025"): ">=",
+    # "became a 100-million-ton port": a threshold crossed (2020 already 117 million tonnes)
+    ("port_cargo_throughput", "Jiaxing Port", 2021, "jx_gwr_2022"): ">=",
 }
 
 
@@ -246,6 +254,7 @@ _SAME_YEAR = {
     ("high_tech_enterprises_valid_midyear", 2025),  # idem, November 2025
     ("tech_smes_added", 2024),  # the 2024 registration notice, signed 31 Dec 2024
     ("airport_passenger_throughput", 2024),  # passengers up to 9 Dec 2024: a lower bound (>=) on the year
+    ("land_greening_area", 2025),  # afforested 2021 to 25 Nov 2025: a lower bound (>=) on the five-year greening
 }
 
 

@@ -168,7 +168,8 @@ def test_shipped_card_gives_at_least_15_verdicts_each_on_a_figure_that_meets_its
     ds = analysis.load()
     card = report_card(ds, progress_table(ds, as_of=2025), 2025).set_index("pledge_id")
     assert (card["status"] != "insufficient_data").sum() >= 15
-    assert card.loc["CPPLAN21-054", ["status", "figure"]].tolist() == ["achieved", "88.9% (2023)"]
+    # the 2025 communique settles it: 93% against at least 85% (it was achieved on 88.9% in 2023)
+    assert card.loc["CPPLAN21-054", ["status", "figure"]].tolist() == ["met", "93% (2025)"]
     assert card.loc["CPPLAN21-053", ["status", "figure"]].tolist() == ["achieved", "90.6% (2023)"]
     assert card.loc["CPPLAN21-017", ["status", "figure"]].tolist() == ["achieved", "91.3% (2024, preliminary)"]
     # a count has no unit word after it
