@@ -531,10 +531,31 @@ def _check_plausibility(frames: dict[str, pd.DataFrame]) -> None:
     for index in obs.index[unfinished.fillna(False).astype(bool)]:
         problems.append((obs.attrs["file"], index + 2, "year",
                          f"year {obs.at[index, 'year']} has not ended: an achieved figure cannot be reported for it"))
+    problems += _sum_links(frames["indicators"])
     if not problems:
         problems += _jumps(frames)
     if problems:
         raise DataValidationError(sorted(problems, key=lambda p: (p[0], p[1] or 0, p[2] or "", p[3])))
+
+
+def _sum_links(indicators: pd.DataFrame) -> list[tuple[str, int, str, str]]:
+    """``sum_of`` names another indicator of the same unit, and comes with ``sum_years``."""
+    if "sum_of" not in indicators:
+        return []
+    units = indicators.set_index("indicator_id")["unit"]
+    file, problems = indicators.attrs["file"], []
+    for index, own, summed, years in zip(indicators.index, indicators["indicator_id"], indicators["sum_of"],
+                                         indicators["sum_years"]):
+        if pd.isna(summed):
+            if pd.notna(years):
+                problems.append((file, index + 2, "sum_years", "sum_years without sum_of"))
+        elif summed not in units.index or summed == own:
+            problems.append((file, index + 2, "sum_of", f"unknown indicator '{summed}' (not another row of indicators.csv)"))
+        elif units[summed] != units[own]:
+            problems.append((file, index + 2, "sum_of", f"indicator '{summed}' is in {units[summed]}, not in {units[own]}"))
+        elif pd.isna(years):
+            problems.append((file, index + 2, "sum_years", "required with sum_of (the number of years summed)"))
+    return problems
 
 
 def _jump(years, values, i: int) -> float | None:

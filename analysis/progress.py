@@ -52,6 +52,7 @@ import pandas as pd
 
 from . import progress_rules as R
 from .data import ACHIEVED_STATUSES, Dataset, break_years
+from .period_sums import period_sums, weakest_kind
 
 STATUSES = (
     "met",
@@ -157,13 +158,27 @@ def default_as_of(dataset: Dataset) -> int:
     return int(achieved_observations(dataset)["year"].max())
 
 
+def with_period_sums(dataset: Dataset, obs: pd.DataFrame, pledges: pd.DataFrame) -> pd.DataFrame:
+    """``obs`` with the totals over a period that the pledges need and no source states, added up
+    from yearly figures (:mod:`analysis.period_sums`; their ``source_id`` joins the parts' with ``+``)."""
+    wanted = pledges.reset_index()[["indicator_id", "geography", "target_year"]]
+    last = obs["year"].max() if len(obs) else None
+    wanted = wanted[wanted["target_year"] <= last] if last is not None else wanted.iloc[:0]  # no total for a year to come
+    sums = period_sums(dataset.indicators, obs, wanted)
+    if sums.empty:
+        return obs
+    sums = sums[obs.columns].astype({"year": obs["year"].dtype}).assign(summed=True)
+    return pd.concat([obs.assign(summed=False), sums], ignore_index=True)
+
+
 def pledge_frame(dataset: Dataset) -> pd.DataFrame:
     """Pledges (index ``pledge_id``) with their indicator's name, theme, measure, direction and
     bounds, and ``doc_year``: the year their document was published (NaN if undated)."""
     ind = dataset.indicators.set_index("indicator_id")
     p = dataset.pledges.copy()
-    for col in ("name", "theme", "measure", "direction", "lower_bound", "upper_bound"):
-        p[col] = p["indicator_id"].map(ind[col])
+    for col in ("name", "theme", "measure", "direction", "lower_bound", "upper_bound", "sum_years"):
+        if col in ind:
+            p[col] = p["indicator_id"].map(ind[col])
     published = pd.to_datetime(dataset.sources.set_index("source_id")["published"], errors="coerce")
     p["doc_year"] = p["source_id"].map(published.dt.year).astype(float)
     p["target_value"] = p["target_value"].astype(float)
@@ -221,7 +236,7 @@ def progress_table(
     p = pledge_frame(dataset)
     if p.empty:
         return _empty_table(method)
-    pairs = pledge_figures(p, achieved_observations(dataset, as_of))
+    pairs = pledge_figures(p, with_period_sums(dataset, achieved_observations(dataset, as_of), p))
     if method == "eurostat":
         from .eurostat import assess
 
@@ -231,8 +246,7 @@ def progress_table(
     if "evidence_source" not in out:  # the published method rests every verdict on the latest figure
         out["evidence_source"] = _latest_source(out, pairs)
     kinds = dataset.sources.set_index("source_id")["kind"] if "kind" in dataset.sources else pd.Series(dtype=object)
-    kind = out["evidence_source"].map(kinds)
-    out["evidence_kind"] = kind.astype(object).where(kind.notna(), "").astype(str)
+    out["evidence_kind"] = [weakest_kind(s, kinds) for s in out["evidence_source"]]
     out["n_obs"] = pairs.groupby("pledge_id").size().reindex(out.index).fillna(0).astype(int)
     out["as_of"] = as_of
     out["method"] = method
@@ -273,7 +287,7 @@ def _refined(p: pd.DataFrame, pairs: pd.DataFrame, as_of: int, thresholds: Thres
     direction_only = p["comparator"].isin(list(R.DIRECTION_COMPARATORS)).to_numpy()
     direct = (measure_rule == "direct") & ~direction_only
     p = p.join(R.latest_figure(p, pairs, p["base_year"].to_numpy(float), direct))
-    p = p.join(R.target_year_figure(p, pairs)).join(R.bound_figure(p, pairs))
+    p = p.join(R.target_year_figure(p, pairs)).join(R.bound_figure(p, pairs, direct))
 
     b, lv, t = (p[c].to_numpy(float) for c in ("base_value", "latest_value", "target_value"))
     by, ly, ty = (p[c].to_numpy(float) for c in ("base_year", "latest_year", "target_year"))
@@ -428,10 +442,18 @@ def _decisive_figure(p: pd.DataFrame, decided_by: np.ndarray) -> None:
     p["basis_note"] = R.basis_note(
         np.where(rests, comp, ""), np.where(rests, stat, ""), value, year,
         text("bound_comparator"), p["bound_value"].to_numpy(float), p["bound_year"].to_numpy(float),
-        decided_by == "bound", lambda v: fmt(v, ""),
+        decided_by == "bound", lambda v: fmt(v, ""), _sum_from(p),
     )  # fmt: skip
     p["base_from"] = np.where(p["base_rule"] == R.BASE_RULES["stated"], "pledge",
                               np.where(p["base_rule"] != "", "observation", ""))
+
+def _sum_from(p: pd.DataFrame) -> np.ndarray:
+    """First year of the period whose yearly figures add up to a pledge's bound, where the bound is
+    such a sum (:func:`with_period_sums`), else NaN."""
+    summed = p["bound_summed"].fillna(False).astype(bool).to_numpy() if "bound_summed" in p else np.zeros(len(p), bool)
+    years = p["sum_years"].astype(float).to_numpy() if "sum_years" in p else np.full(len(p), np.nan)
+    return np.where(summed, p["bound_year"].to_numpy(float) - years + 1, np.nan)
+
 
 def status_counts(table: pd.DataFrame, by: str = "theme", totals: bool = True) -> pd.DataFrame:
     """Pledges per ``by`` value and status (a scorecard): the statuses that occur, in their order,

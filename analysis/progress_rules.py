@@ -155,11 +155,18 @@ def target_year_figure(p: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def bound_figure(p: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+def bound_figure(p: pd.DataFrame, pairs: pd.DataFrame, direct: np.ndarray | None = None) -> pd.DataFrame:
     """The most recent bound (``>=``/``<=`` figure) up to the target year and not older than the year
-    before the pledge: shown beside the verdict, used only where it settles the pledge."""
+    before the pledge (for pledges judged directly, growth rates and annual flows, only a bound for a
+    year the pledge covers: last year's flow says nothing of this year's): shown beside the verdict,
+    used only where it settles the pledge."""
     bounds = pairs[pairs["obs_comparator"].isin(BOUND_COMPARATORS)]
-    ok = (bounds["year"] <= bounds["target_year"]) & ~(bounds["year"] < bounds["doc_year"] - 1)
+    if direct is not None:
+        bounds = bounds.join(pd.Series(direct, index=p.index, name="_direct"), on="pledge_id")
+        floor = bounds["doc_year"] - np.where(bounds["_direct"], 0, 1)
+    else:
+        floor = bounds["doc_year"] - 1
+    ok = (bounds["year"] <= bounds["target_year"]) & ~(bounds["year"] < floor)
     found = _per_pledge(bounds[ok], last=True)
     return pd.DataFrame(
         {
@@ -167,6 +174,7 @@ def bound_figure(p: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
             "bound_value": _align(found, p.index, "value"),
             "bound_comparator": found["obs_comparator"].reindex(p.index).fillna("") if len(found) else "",
             "bound_status": found["obs_status"].reindex(p.index) if len(found) else np.nan,
+            "bound_summed": found["summed"].reindex(p.index) if len(found) and "summed" in found else False,
             "bound_source": found["obs_source"].reindex(p.index) if len(found) else np.nan,
         },
         index=p.index,
@@ -290,22 +298,29 @@ def stale(latest_year, as_of: int, target_year, max_age: int) -> np.ndarray:
     return np.isfinite(latest_year) & (reference - latest_year > max_age)
 
 
-def basis_note(comparator, status, value, year, bound_comparator, bound_value, bound_year, bound_decides, fmt) -> list[str]:
-    """What a verdict rests on, in words: an approximate or preliminary figure, or a bound."""
+def basis_note(comparator, status, value, year, bound_comparator, bound_value, bound_year, bound_decides, fmt,
+               sum_from=None) -> list[str]:
+    """What a verdict rests on, in words: an approximate or preliminary figure, or a bound (a bound
+    that is the sum of the yearly figures found for a period, where ``sum_from`` gives its first year)."""
+    sum_from = np.full(len(comparator), np.nan) if sum_from is None else sum_from
     notes = []
-    for comp, st, v, y, bc, bv, byr, decides in zip(
-        comparator, status, value, year, bound_comparator, bound_value, bound_year, bound_decides
+    for comp, st, v, y, bc, bv, byr, decides, sf in zip(
+        comparator, status, value, year, bound_comparator, bound_value, bound_year, bound_decides, sum_from
     ):
         parts = []
+        bound = f"{_bound_words(bc)} {fmt(bv)} ({int(byr)})" if np.isfinite(bv) else ""
+        if np.isfinite(sf) and np.isfinite(bv):
+            bound = (f"the yearly figures found for {int(sf)}-{int(byr)} add up to at least {fmt(bv)} "
+                     "(some years have no figure)")
         if decides:
-            parts.append(f"rests on a bound: {_bound_words(bc)} {fmt(bv)} ({int(byr)})")
+            parts.append(f"rests on a bound: {bound}")
         else:
             if comp == "~" and np.isfinite(v):
                 parts.append(f"rests on an approximate figure (about {fmt(v)}, {int(y)})")
             if st == "preliminary" and np.isfinite(v):
                 parts.append(f"rests on a preliminary figure ({fmt(v)}, {int(y)})")
             if bc in BOUND_COMPARATORS and np.isfinite(bv):
-                parts.append(f"also published: {_bound_words(bc)} {fmt(bv)} ({int(byr)})")
+                parts.append(f"also known: {bound}" if np.isfinite(sf) else f"also published: {bound}")
         notes.append("; ".join(parts))
     return notes
 

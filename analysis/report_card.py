@@ -37,6 +37,37 @@ def _achieved(dataset: Dataset) -> pd.DataFrame:
     return obs
 
 
+def _with_sums(dataset: Dataset, obs: pd.DataFrame, pledges: pd.DataFrame) -> pd.DataFrame:
+    """``obs`` with the totals over a period added up from yearly figures (:mod:`analysis.period_sums`),
+    each with its ``parts`` (year, value, source, quote); ``parts`` is None on the sources' own rows."""
+    from .period_sums import period_sums
+
+    last = obs["year"].max() if len(obs) else 0
+    wanted = pledges.loc[pledges["target_year"] <= last, ["indicator_id", "geography", "target_year"]]
+    sums = period_sums(dataset.indicators, obs, wanted)
+    obs = obs.assign(parts=None, missing=None)
+    return obs if sums.empty else pd.concat([obs, sums.assign(quote="")], ignore_index=True)
+
+
+def sum_text(figure: pd.Series, unit: str) -> str:
+    """A total added up from yearly figures, as a reader should read it: ``at least 519,000 (2025,
+    preliminary): the yearly figures found for 2022 and 2025 add up to it; none found for 2021, 2023
+    and 2024``."""
+
+    years = [str(int(y)) for y, *_ in figure["parts"]]
+    text = figure_text(figure["value"], figure["comparator"], unit, int(figure["year"]), figure["status"])
+    if figure["comparator"] == ">=":
+        text = text.replace("more than", "at least", 1)
+    text += f": the sum of the yearly figures for {_and(years)}"
+    if figure["missing"]:
+        text += f"; none found for {_and([str(y) for y in figure['missing']])}"
+    return text
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def deciding_figure(obs: pd.DataFrame, indicator_id: str, geography: str, target_year: int, as_of: int):
     """The observation row that decides a pledge: the target year's figure, else the latest up to
     ``as_of``; a level (``=`` or ``~``) before a bound, which serves only where nothing else exists
@@ -84,6 +115,8 @@ def why_open(row: pd.Series, figure, n_points: int, target_year: int, bound=None
     year = int(figure["year"])
     judged = row["status"] != "insufficient_data"
     level = figure["comparator"] in ("=", "~")
+    if isinstance(figure.get("parts"), list):
+        return f"Not every year of the period has a figure: {sum_text(figure, row['unit'])}, which does not settle the target."
     if not level:
         text = figure_text(figure["value"], figure["comparator"], row["unit"], year, figure["status"])
         return f"Only a bound is published for {year} ({text}), which does not settle the target."
@@ -125,7 +158,7 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
     from . import tables
 
     pledges = table[table["target_year"] == year]
-    obs = _achieved(dataset)
+    obs = _with_sums(dataset, _achieved(dataset), pledges)
     names_zh = dataset.indicators.set_index("indicator_id")["name_zh"]
     sources = dataset.sources.set_index("source_id")
     as_of = int(table["as_of"].max()) if len(table) else year
@@ -143,6 +176,7 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
             "name": row["name"],
             "name_zh": names_zh.get(row["indicator_id"]) if pd.notna(names_zh.get(row["indicator_id"])) else "",
             "geography": row["geography"],
+            "unit": row["unit"],
             "target": _target_text(row),
             "status": str(row["status"]),
             "figure": "",
@@ -155,10 +189,16 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
             "evidence_kind": "",
             "published": pd.NaT,
             "gap_text": "",
+            "parts": None,
             "bound": "",
             "open_reason": why_open(row, figure, points, year, bound),
         }
-        if figure is not None:
+        if figure is not None and isinstance(figure.get("parts"), list):  # a total added up from yearly figures
+            from .period_sums import weakest_kind
+
+            record.update(figure=sum_text(figure, row["unit"]), figure_year=int(figure["year"]), parts=figure["parts"],
+                          source_id=figure["source_id"], evidence_kind=weakest_kind(figure["source_id"], sources["kind"]))
+        elif figure is not None:
             source = sources.loc[figure["source_id"]]
             record.update(
                 figure=figure_text(figure["value"], figure["comparator"], row["unit"], int(figure["year"]), figure["status"]),
@@ -192,6 +232,20 @@ def _target_text(row: pd.Series) -> str:
     return target_words(row)
 
 
+def evidence_cell(sources: pd.DataFrame, r: pd.Series, words: str, summary: str):
+    """``words`` with the deciding figure's quote and source one click away; for a total added up
+    from yearly figures, each part's quote and source."""
+    from . import tables
+
+    parts = r.get("parts")
+    if not isinstance(parts, list):
+        return tables.Safe(tables.esc(words) + tables.provenance_details(r["quote"], sources.loc[r["source_id"]], summary))
+    unit = r.get("unit", "")
+    details = "".join(tables.provenance_details(quote, sources.loc[source], f"{year}: {tables.number(value, unit)}")
+                      for year, value, source, quote in parts)
+    return tables.Safe(tables.esc(words) + f'<div class="zt-parts">{details}</div>')
+
+
 def card_counts(card: pd.DataFrame) -> dict[str, int]:
     """How many pledges on the card have each verdict, plus ``total`` and ``open`` (no final verdict)."""
     counts = card["status"].value_counts().to_dict() if len(card) else {}
@@ -219,11 +273,7 @@ def card_rows(dataset: Dataset, card: pd.DataFrame, fold_after: int | None = Non
         pledge = pledges.loc[r["pledge_id"]]
         target = tables.Safe(tables.esc(r["target"]) + tables.provenance_details(
             pledge["quote"], sources.loc[pledge["source_id"]], "pledge: quote, source", note=pledge.get("note")))
-        if r["figure"]:
-            figure = tables.Safe(tables.esc(r["figure"]) + tables.provenance_details(
-                r["quote"], sources.loc[r["source_id"]], "figure: quote, source"))
-        else:
-            figure = "none found"
+        figure = evidence_cell(sources, r, r["figure"], "figure: quote, source") if r["figure"] else "none found"
         why = r["open_reason"] or "Decided by the figure for the target year."
         if r["gap_text"]:
             why = f"Missed: {r['gap_text']}."
@@ -316,9 +366,7 @@ def missed_rows(dataset: Dataset, card: pd.DataFrame):
     rows = []
     for _, r in missed.iterrows():
         name = tables.indicator_name(r["indicator_id"], r["name"])
-        words = r["gap_text"] or r["figure"]
-        shortfall = tables.Safe(tables.esc(words) + tables.provenance_details(
-            r["quote"], sources.loc[r["source_id"]], "deciding figure: quote, source"))
+        shortfall = evidence_cell(sources, r, r["gap_text"] or r["figure"], "deciding figure: quote, source")
         rows.append([tables.Safe(name), r["geography"], r["target"], shortfall])
     return tables.render(rows, ["Pledge", "Where", "Target", "What was achieved"], fold_after=None,
                          caption=f"{len(rows)} missed pledge{'s' if len(rows) != 1 else ''}",

@@ -183,6 +183,8 @@ _READ_BY_HAND = {
     ("land_greening_area", "Zhejiang", 2025, "ge_cns_zj_forest_2025"): ">=",
     # "became a 100-million-ton port": a threshold crossed (2020 already 117 million tonnes)
     ("port_cargo_throughput", "Jiaxing Port", 2021, "jx_gwr_2022"): ">=",
+    # "in the first 11 months": part of the year, a lower bound on the whole year
+    ("new_urban_jobs", "Zhejiang", 2021, "sx_gov_en_zj_socioeconomic_2021"): ">=",
 }
 
 
