@@ -96,10 +96,12 @@ h1{font-size:1.5rem;margin:1.2rem 0 .4rem}
 .filters input[type=search]{width:18rem}
 #count{font-weight:bold;margin:.3rem 0}
 table{border-collapse:collapse;width:100%;font-size:.88rem}
-th,td{padding:.3rem .5rem;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{padding:.3rem .4rem;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top;overflow-wrap:break-word}
+td.nw{white-space:nowrap}
+.wrap{overflow-x:auto}
 th button{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;color:#0b4f8a;text-align:left}
 th[aria-sort=ascending] button::after{content:" \\25B2"} th[aria-sort=descending] button::after{content:" \\25BC"}
-.status{display:inline-block;padding:0 .45rem;border-radius:.6rem;font-size:.8rem;color:#fff;white-space:nowrap}
+.status{display:inline-block;padding:0 .45rem;border-radius:.6rem;font-size:.8rem;color:#fff}
 .zh{color:#555;font-size:.85rem}
 .quote{color:#444;font-size:.8rem;font-style:italic}
 .note{color:#555;font-size:.85rem}
@@ -122,7 +124,7 @@ var data=JSON.parse(document.getElementById("pledge-data").textContent);
 var meta=JSON.parse(document.getElementById("pledge-meta").textContent);
 var filters=["theme","place","year","status","evidence","source"];
 var cols=[["id","Pledge"],["name","Indicator"],["place","Place"],["theme","Theme"],["target","Target"],["year","Year"],
-["status","Verdict"],["latest","Latest figure"],["evidence","Verdict rests on"],["source","Source"]];
+["status","Verdict"],["latest","Latest figure"],["source","Source"]];
 var state={sort:"",dir:"asc",q:""};
 function el(tag,text,cls){var e=document.createElement(tag);if(text!==undefined&&text!==null)e.textContent=String(text);
 if(cls)e.className=cls;return e;}
@@ -159,12 +161,13 @@ th.appendChild(b);tr.appendChild(th);});}
 function render(){var rows=data.filter(matches);if(state.sort)rows.sort(compare);
 var body=document.getElementById("rows");while(body.firstChild)body.removeChild(body.firstChild);
 rows.forEach(function(r){var tr=el("tr");tr.dataset.pledge=r.id;
-cols.forEach(function(c){var td=el("td");td.dataset.label=c[1];var k=c[0];
+cols.forEach(function(c){var td=el("td");td.dataset.label=c[1];var k=c[0];if(k==="id"||k==="year")td.className="nw";
 if(k==="name"){if(r.page){var a=el("a",r.name);a.href=r.page;td.appendChild(a);}else{td.appendChild(el("span",r.name));}
 if(r.name_zh){td.appendChild(el("br"));td.appendChild(el("span",r.name_zh,"zh"));}
 td.appendChild(el("div","\u201c"+r.quote+"\u201d","quote"));}
 else if(k==="status"){var s=el("span",meta.labels[r.status]||r.status,"status");s.style.background=meta.colors[r.status]||"#777";
-if(r.status==="insufficient_data")s.style.color="#222";td.appendChild(s);}
+if(r.status==="insufficient_data")s.style.color="#222";td.appendChild(s);
+if(r.status!=="insufficient_data"){td.appendChild(el("div","rests on: "+r.evidence,"note"));}}
 else if(k==="theme"){td.textContent=meta.themes[r.theme]||r.theme;}
 else{td.textContent=r[k]===null?"":String(r[k]);}
 tr.appendChild(td);});body.appendChild(tr);});
@@ -208,10 +211,12 @@ address keeps the filters, so a filtered view can be shared. Each indicator link
 <noscript><p class="note">This list needs JavaScript; every pledge is also on its indicator's page.</p></noscript>
 <div id="filters" class="filters"></div>
 <p id="count" aria-live="polite"></p>
+<div class="wrap">
 <table>
 <thead><tr id="head"></tr></thead>
 <tbody id="rows"></tbody>
 </table>
+</div>
 <script type="application/json" id="pledge-data">{_json(data)}</script>
 <script type="application/json" id="pledge-meta">{_json(meta)}</script>
 <script>{_SCRIPT}</script>

@@ -12,6 +12,7 @@ page cannot change what the next one sees.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -131,7 +132,7 @@ def _derived(name: str, dataset: data.Dataset, compute, *args) -> pd.DataFrame:
     if key not in _CACHE:
         asked = _CACHE.setdefault(("asked", *key), set())
         asked.add(dataset.indicator_id)
-        if len(asked) <= SLICES_BEFORE_WHOLE:
+        if len(asked) <= SLICES_BEFORE_WHOLE and not _sums_another(dataset):
             return compute(dataset, *args)
         whole = everything if dataset.all_vintages else data.Dataset(*_current(everything), everything.data_dir)
         table = compute(whole, *args)
@@ -140,6 +141,12 @@ def _derived(name: str, dataset: data.Dataset, compute, *args) -> pd.DataFrame:
     mine = table.iloc[positions.get(dataset.indicator_id, np.arange(0))].reset_index(drop=True)
     mine.attrs = table.attrs
     return mine
+
+
+def _sums_another(dataset: data.Dataset) -> bool:
+    """The slice's indicator is a total added up from another indicator's yearly figures (``sum_of``),
+    which the slice does not hold: its tables come from the whole dataset."""
+    return "sum_of" in dataset.indicators and bool(dataset.indicators["sum_of"].notna().any())
 
 
 def _whole(name: str, dataset: data.Dataset, compute):
@@ -489,9 +496,13 @@ def chart_alt(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_
     for place, group in obs.sort_values("year").groupby("geography"):
         first, last = group.iloc[0], group.iloc[-1]
         if len(group) > 1:
-            parts.append(f"{place} from {said(first)} in {int(first['year'])} to {said(last)} in {int(last['year'])}")
+            text = f"{place} from {said(first)} in {int(first['year'])} to {said(last)} in {int(last['year'])}"
         else:
-            parts.append(f"{place} {said(last)} in {int(last['year'])}")
+            text = f"{place} {said(last)} in {int(last['year'])}"
+        start = data.break_years(group).max()
+        if pd.notna(start):  # the figures before it are on another basis: not a change a reader may read off
+            text += f" (series break in {int(start)}: the figures before it are on another basis)"
+        parts.append(text)
     n = int((table["indicator_id"] == indicator_id).sum())
     shown = "; ".join(parts) if parts else "no achieved figure up to then"
     return escape(f"Chart: {info['name']}: {shown}; {n} target(s) marked with stars.")
@@ -673,10 +684,25 @@ def figure_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
 
 
 def figures_block(all_vintages: data.Dataset, indicator_id: str) -> str:
-    """HTML: a heading, then every figure in a table, or a sentence when there is none."""
-    return _block("Every figure, with its status and source", figure_rows(all_vintages, indicator_id),
-                  ["place", "year", "value", "comparator", "status", "used", "quote", "note", "source"],
-                  "Every figure, with its status, quote and source", "No achieved figure on this indicator in the dataset yet.")
+    """HTML: a heading, then every figure in a table, or a sentence when there is none; for a total over
+    a period (``sum_of``), where its yearly figures are."""
+    block = _block("Every figure, with its status and source", figure_rows(all_vintages, indicator_id),
+                   ["place", "year", "value", "comparator", "status", "used", "quote", "note", "source"],
+                   "Every figure, with its status, quote and source", "No achieved figure on this indicator in the dataset yet.")
+    return block + summed_from(all_vintages, indicator_id)
+
+
+def summed_from(dataset: data.Dataset, indicator_id: str) -> str:
+    """HTML: where no source states a total over a period, it is added up from the yearly figures of
+    another indicator (linked to its page); "" for any other indicator."""
+    info = _info(dataset, indicator_id)
+    yearly = info.get("sum_of")
+    if not isinstance(yearly, str) or not yearly:
+        return ""
+    return (f"<p>Where no source states the total, a pledge on this indicator is judged on the sum of the yearly "
+            f"figures of <a href=\"{html.escape(yearly)}.html\"><code>{html.escape(yearly)}</code></a> over the "
+            f"{int(info['sum_years'])} years ending at its target year; with a year missing, that sum is only a "
+            "lower bound.</p>")
 
 
 def navigation() -> str:

@@ -73,6 +73,12 @@ def pledge_sentence(row, dataset: Dataset | None = None) -> str:
     target = target_text(row)
     status = str(row["status"]).replace("_", " ")
     if pd.isna(row["latest_value"]):
+        note = row.get("basis_note")
+        if status in ("met", "missed", "achieved") and isinstance(note, str) and note:  # settled by a bound
+            return f"{name}: target {target}. Status: **{status}** ({escape(note)})."
+        if status in ("met", "missed") and pd.notna(row.get("target_year_value")):
+            figure = number(row["target_year_value"], row["unit"])
+            return f"{name}: {escape(figure)} in {int(row['target_year'])}, against a target of {escape(target)}. Status: **{status}**."
         return f"{name}: target {target}; no achieved figure yet, so its status is {status}."
     latest = f"{number(row['latest_value'], row['unit'])} in {int(row['latest_year'])}"
     if dataset is not None:
@@ -177,10 +183,15 @@ def bullet_list(lines) -> str:
 def caveats(rows: pd.DataFrame) -> str:
     """The caveats section of a themed report: what the statuses of ``rows`` (progress rows) can and cannot say."""
     missing = int((rows["status"].astype(str) == "insufficient_data").sum())
+    if missing:
+        first = (f"{missing} of {len(rows)} pledge{'' if len(rows) == 1 else 's'} here {'has' if missing == 1 else 'have'} "
+                 f"no achieved figure or only one point in time; {'its' if missing == 1 else 'their'} status is "
+                 "insufficient data, not failure.")
+    else:
+        first = (f"Every pledge here ({len(rows)}) has a verdict; a pledge without a usable figure would be "
+                 "marked insufficient data, not failure.")
     return bullet_list([
-        f"{missing} of {len(rows)} pledge{'' if len(rows) == 1 else 's'} here {'has' if missing == 1 else 'have'} "
-        f"no achieved figure or only one point in time; {'its' if missing == 1 else 'their'} status is "
-        "insufficient data, not failure.",
+        first,
         "Statuses compare the observed annual rate since the base year with the rate needed to reach the "
         f"target on time ({_method_words(rows)}); a short or noisy series can move a status by one step.",
         "Figures from government work reports for the year just ended are preliminary; the dataset keeps "

@@ -106,6 +106,12 @@ def indicator_rows() -> dict[str, dict]:
             entry["sources"].add(r["source_id"])
     header, rows = tables["indicators"]
     info = {r["indicator_id"]: _row_bytes(header, r) for r in rows}
+    summed = {r["indicator_id"]: r.get("sum_of") for r in rows if r.get("sum_of")}
+    own = {ind: (list(entry["rows"]), set(entry["sources"])) for ind, entry in out.items()}
+    for ind, yearly in summed.items():  # a total over a period is judged on its yearly indicator's rows too
+        if ind in out and yearly in own:
+            out[ind]["rows"] += [b"summed" + row for row in own[yearly][0]]
+            out[ind]["sources"] |= own[yearly][1]
     for ind, entry in out.items():
         entry["indicator"] = info.get(ind, b"")
         entry["source_rows"] = [sources.get(s, s.encode()) for s in sorted(entry["sources"])]

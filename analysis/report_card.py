@@ -275,6 +275,8 @@ def card_rows(dataset: Dataset, card: pd.DataFrame, fold_after: int | None = Non
             pledge["quote"], sources.loc[pledge["source_id"]], "pledge: quote, source", note=pledge.get("note")))
         figure = evidence_cell(sources, r, r["figure"], "figure: quote, source") if r["figure"] else "none found"
         why = r["open_reason"] or "Decided by the figure for the target year."
+        if not r["open_reason"] and isinstance(r.get("parts"), list):
+            why = "Decided by the sum of the yearly figures of the period, each with its quote and source."
         if r["gap_text"]:
             why = f"Missed: {r['gap_text']}."
         if r["evidence_kind"] == "other":

@@ -320,15 +320,15 @@ def source_link(source: pd.Series) -> Safe:
         copy = f"; read at {_link(url)}" if _http(url) and url != original else ""
         if not copy and isinstance(kept, str) and kept:
             copy = f"; read in the project's source documents as <code>{esc(kept)}</code>"
-        return Safe(f"original: {_link(original)}{copy}")
+        return Safe(f"Original: {_link(original)}{copy}")
     if _http(url):
         if source.get("kind") in ("official_copy", "news", "other"):
-            return Safe(f"original address not recorded; read at {_link(url)}")
+            return Safe(f"Original address not recorded; read at {_link(url)}")
         return Safe(_link(url))
     if isinstance(kept, str) and kept:
-        return Safe(f"no public link recorded; the document is kept in the project's source documents "
+        return Safe(f"No public link recorded; the document is kept in the project's source documents "
                     f"as <code>{esc(kept)}</code>")
-    return Safe("no link recorded")
+    return Safe("No link recorded")
 
 
 def published_text(source: pd.Series) -> str:

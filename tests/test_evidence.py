@@ -55,13 +55,13 @@ def test_the_original_comes_first_and_the_copy_is_read_at():
                           url="https://mirror.example/a", original_url="https://stats.example/orig", document=None))
     text = BeautifulSoup(str(tables.source_citation(copy)), "html.parser").get_text()
     assert text == ("Bureau: Communique; published 2026-03-03; An official document, read through a copy. "
-                    "original: https://stats.example/orig; read at https://mirror.example/a")
+                    "Original: https://stats.example/orig; read at https://mirror.example/a")
     links = [a["href"] for a in BeautifulSoup(str(tables.source_link(copy)), "html.parser").find_all("a")]
     assert links == ["https://stats.example/orig", "https://mirror.example/a"]
     unknown = copy.copy()
     unknown["kind"], unknown["original_url"] = "other", None
     assert BeautifulSoup(str(tables.source_link(unknown)), "html.parser").get_text() == (
-        "original address not recorded; read at https://mirror.example/a")
+        "Original address not recorded; read at https://mirror.example/a")
     own = copy.copy()
     own["kind"], own["original_url"], own["url"] = "official", None, "https://stats.example/orig"
     assert BeautifulSoup(str(tables.source_link(own)), "html.parser").get_text() == "https://stats.example/orig"

@@ -417,5 +417,37 @@ def test_chart_alt_says_a_bound_and_an_approximate_figure_as_such():
     table = page.assess(dataset, 2025, 0.1)
     text = page.chart_alt(dataset, table, "airport_passenger_throughput", 2025)
     # both figures are bounds (突破): shown as exact figures before
-    assert "Zhejiang at least 80,000,000 persons in 2024" in html.unescape(text)
+    assert "Zhejiang from at least 80,000,000 persons in 2024 to 89,920,000 persons in 2025" in html.unescape(text)
     assert "Hangzhou at least 50,000,000 persons in 2025" in html.unescape(text)
+
+
+def test_chart_and_its_text_mark_a_series_break():
+    dataset = page.load(indicator_id="forest_coverage")
+    table = page.assess(dataset, 2025, 0.1)
+    text = html.unescape(page.chart_alt(dataset, table, "forest_coverage", 2025))
+    # 61% (2015) to 58.6% (2025) is a change of survey basis, not a loss of forest
+    assert "Zhejiang from 61% in 2015 to 58.6% in 2025 (series break in 2024: the figures before it are on another basis)" in text
+    svg = page.series_chart(dataset, table, "forest_coverage", 2025)
+    assert svg.count(">series break</text>") == 1  # Zhejiang's panel only, not Jiaxing's
+
+
+def test_a_total_added_up_from_another_indicator_gets_the_same_verdict_on_its_page():
+    # the first pages a kernel sees are assessed on their slice, which lacks the yearly figures a total
+    # over a period is added up from: its page must still say what the reports say
+    page._CACHE.clear()
+    dataset = page.load(indicator_id="affordable_rental_housing_units_5y")
+    table = page.assess(dataset, 2025, 0.1)
+    assert table.set_index("pledge_id").loc["CPPLAN21-048", "status"] == "met"
+    assert '<a href="affordable_rental_housing_units.html">' in page.figures_block(
+        page.load(all_vintages=True, indicator_id="affordable_rental_housing_units_5y"), "affordable_rental_housing_units_5y")
+
+
+def test_a_totals_page_is_rebuilt_when_its_yearly_rows_change(data_copy, monkeypatch):
+    monkeypatch.setenv("ZJCP_DATA_DIR", str(data_copy))
+    before = pages.indicator_rows()["affordable_rental_housing_units_5y"]
+    header, rows = read_rows(data_copy / "observations.csv")
+    row = next(r for r in rows if r["indicator_id"] == "affordable_rental_housing_units" and r["year"] == "2022")
+    row["note"] += " (edited)"
+    write_rows(data_copy / "observations.csv", header, rows)
+    after = pages.indicator_rows()["affordable_rental_housing_units_5y"]
+    assert sorted(before["rows"]) != sorted(after["rows"])
