@@ -60,6 +60,7 @@ def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
             "latest": latest,
             "latest_year": int(r["latest_year"]) if pd.notna(r["latest_year"]) else None,
             "source": src["title_en"] if isinstance(src["title_en"], str) else r["source_id"],
+            "issuer": src["issuer"] if isinstance(src["issuer"], str) else "",
             "evidence": "no verdict" if str(r["status"]) == "insufficient_data"
             else EVIDENCE_SHORT.get(str(r.get("evidence_kind", "") or ""), "no figure"),
             "source_id": r["source_id"],
@@ -70,8 +71,10 @@ def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
 
 
 def latest_text(row: pd.Series) -> str:
-    """The latest figure of a progress row: its latest level (value and year), else the bound shown
-    beside the verdict ("at least 80,000,000 persons (2024)"), else "none found"."""
+    """The latest figure of a progress row: the figure for its target year, else its latest level
+    (value and year), else the bound shown beside the verdict ("at least 80,000,000 persons (2024)"), else "none found"."""
+    if pd.notna(row.get("target_year_value")):  # the figure for the target year, which decides it
+        return f"{fmt(row['target_year_value'], row['unit'])} ({int(row['target_year'])})"
     if pd.notna(row["latest_value"]):
         return f"{fmt(row['latest_value'], row['unit'])} ({int(row['latest_year'])})"
     if pd.notna(row["bound_value"]):
@@ -169,6 +172,7 @@ else if(k==="status"){var s=el("span",meta.labels[r.status]||r.status,"status");
 if(r.status==="insufficient_data")s.style.color="#222";td.appendChild(s);
 if(r.status!=="insufficient_data"){td.appendChild(el("div","rests on: "+r.evidence,"note"));}}
 else if(k==="theme"){td.textContent=meta.themes[r.theme]||r.theme;}
+else if(k==="source"){if(r.issuer){td.appendChild(el("div",r.issuer,"note"));}td.appendChild(el("span",r.source));}
 else{td.textContent=r[k]===null?"":String(r[k]);}
 tr.appendChild(td);});body.appendChild(tr);});
 document.getElementById("count").textContent=rows.length+" of "+data.length+" pledges";

@@ -529,7 +529,7 @@ def pledge_rows(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -
             "place": r["geography"],
             "target": target_text(r),
             "verdict": str(r["status"]).replace("_", " "),
-            "why": r["reason"],
+            "why": r["reason"] + _rests_on(r),
             "base": f"{fmt(r['base_value'], r['unit'])} ({int(r['base_year'])}, {r['base_from']})"
             if pd.notna(r["base_value"]) and pd.notna(r["base_year"]) else "",
             "latest": f"{fmt(r['latest_value'], r['unit'])} ({int(r['latest_year'])})" if pd.notna(r["latest_value"])
@@ -541,6 +541,16 @@ def pledge_rows(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -
             "source": cells.get(r["source_id"], r["source_id"]),
         })
     return rows
+
+
+def _rests_on(row) -> str:
+    """The kind of evidence a verdict rests on, in words ("" when it has none)."""
+    from .tables import evidence_words
+
+    kind = row.get("evidence_kind")
+    if not isinstance(kind, str) or not kind or str(row["status"]) == "insufficient_data":
+        return ""
+    return f" (rests on {evidence_words(kind)})"
 
 
 def pledge_table(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -> str:

@@ -292,3 +292,30 @@ def test_no_figure_conflicts_by_an_order_of_magnitude(obs):
     assert spread[spread["max"] >= 3 * spread["min"]].index.tolist() == []
     rent = obs[obs["indicator_id"] == "rent_reduction_beneficiary_entities"]
     assert rent["value"].tolist() == [302000.0]
+
+
+# --- measure: a count of things added within a period is a flow (issue 21) -------------------------
+
+_FLOW_WORDS = re.compile(r"(_added|_built|_started|_new|_completed|_renovated|_trained|_5y|_incubated|_created|"
+                         r"_planted|_rectified|_introduced|_opened|_upgraded|_disbursed|_issued|_invested)$")
+#: Ids with such a word that do name a stock or a yearly total (value added is output, not things added).
+_LEVEL_BY_READING = {
+    "asian_games_competition_venues_completed",  # the venues standing complete for the Games: a stock
+    "asian_games_training_venues_completed",
+    "industrial_enclaves_built",  # enclaves in operation at a date
+}
+
+
+def test_counts_of_things_added_within_a_period_are_flows(ds):
+    ind = ds.indicators
+    named = ind[ind["indicator_id"].str.contains(_FLOW_WORDS) & ~ind["indicator_id"].str.contains("value_added")]
+    level = sorted(set(named.loc[named["measure"] == "level", "indicator_id"]) - _LEVEL_BY_READING)
+    assert level == []
+    measures = ind.set_index("indicator_id")["measure"]
+    # read from their pledges and quotes: built, trained, planted or paid out within a year or a plan period
+    for flow in ("affordable_rental_housing_units", "vocational_skills_training_persons", "land_greening_area",
+                 "green_low_carbon_factories", "farmer_makers_incubated", "fdi_actual_use", "patents_granted",
+                 "enterprise_burden_reduction", "employment_assistance_persons_in_difficulty"):
+        assert measures[flow] == "flow", flow
+    # a yearly output total is a level, whatever its name says
+    assert measures["rural_specialty_industry_chain_output"] == "level"

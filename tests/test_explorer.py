@@ -41,8 +41,14 @@ def test_every_pledge_is_a_row_with_its_fields(dataset, table):
 def test_latest_figure_is_the_level_else_the_bound_else_none_found_and_themes_have_their_names(dataset, table):
     by_id = {r["id"]: r for r in explorer.rows(dataset, table, pages=set())}
     assert by_id["CPPLAN21-007"]["latest"] == "1.81 (2025)"
-    # airport passengers: only "more than 80 million" for 2024 (a bound), no level figure
-    assert by_id["CPPLAN21-028"]["latest"] == "at least 80,000,000 persons (2024)"
+    # airport passengers: the 2025 figure that decides the verdict, not the 2024 bound ("more than 80 million")
+    assert by_id["CPPLAN21-028"]["latest"] == "89,920,000 persons (2025)"
+    assert by_id["CPPLAN21-020"]["latest"] == "none found"
+    # what the verdict rests on, and who issued the pledge's document
+    assert (by_id["CPPLAN21-002"]["status"], by_id["CPPLAN21-002"]["evidence"]) == (
+        "missed", "official document, read via a copy")
+    assert by_id["CPPLAN21-003"]["evidence"] == "no verdict"
+    assert by_id["CPPLAN21-002"]["issuer"] == "Zhejiang provincial authorities"
     assert by_id["CPPLAN21-003"]["latest"] == "none found"  # labour share of GDP: no figure at all
     meta = json.loads(BeautifulSoup(explorer.render(dataset, table, pages=set()), "html.parser")
                       .find("script", id="pledge-meta").string)

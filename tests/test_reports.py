@@ -222,8 +222,10 @@ def test_every_source_of_the_overview_is_listed_in_full_with_its_link(built_repo
                                                                "source_id"])
     assert len(titles) == len(used)  # every one, folded rather than cut
     links = {a["href"] for a in table_cells.select("a.zt-url")}
-    urls = set(dataset.sources.loc[dataset.sources["source_id"].isin(used), "url"].dropna())
-    assert links == urls
+    cited = dataset.sources[dataset.sources["source_id"].isin(used)]
+    # the address read and, where the text read is a copy, the original on the issuer's site
+    assert links == set(cited["url"].dropna()) | set(cited["original_url"].dropna())
+    assert "https://tjj.zj.gov.cn/col/col1229129205/art/2026/art_724c5ad52b8c4ac89def939cb9dee18c.html" in links
 
 
 def test_latest_figures_carry_their_quote_and_source(built_reports):
