@@ -232,6 +232,15 @@ def _target_text(row: pd.Series) -> str:
     return target_words(row)
 
 
+def _target_cell(sources: pd.DataFrame, pledges: pd.DataFrame, r: pd.Series):
+    """The target in words with the pledge's quote and source one click away."""
+    from . import tables
+
+    pledge = pledges.loc[r["pledge_id"]]
+    return tables.Safe(tables.esc(r["target"]) + tables.provenance_details(
+        pledge["quote"], sources.loc[pledge["source_id"]], "pledge: quote, source", note=pledge.get("note")))
+
+
 def evidence_cell(sources: pd.DataFrame, r: pd.Series, words: str, summary: str):
     """``words`` with the deciding figure's quote and source one click away; for a total added up
     from yearly figures, each part's quote and source."""
@@ -270,9 +279,7 @@ def card_rows(dataset: Dataset, card: pd.DataFrame, fold_after: int | None = Non
     for _, r in card.iterrows():
         name = tables.indicator_name(r["indicator_id"], r["name"])
         zh = f'<span class="zt-sub" lang="zh">{tables.esc(r["name_zh"])}</span>' if r["name_zh"] else ""
-        pledge = pledges.loc[r["pledge_id"]]
-        target = tables.Safe(tables.esc(r["target"]) + tables.provenance_details(
-            pledge["quote"], sources.loc[pledge["source_id"]], "pledge: quote, source", note=pledge.get("note")))
+        target = _target_cell(sources, pledges, r)
         figure = evidence_cell(sources, r, r["figure"], "figure: quote, source") if r["figure"] else "none found"
         why = r["open_reason"] or "Decided by the figure for the target year."
         if not r["open_reason"] and isinstance(r.get("parts"), list):
@@ -364,12 +371,14 @@ def missed_rows(dataset: Dataset, card: pd.DataFrame):
     from . import tables
 
     sources = tables.source_info(dataset)
+    pledges = dataset.pledges.set_index("pledge_id")
     missed = card[card["status"] == "missed"] if len(card) else card
     rows = []
     for _, r in missed.iterrows():
         name = tables.indicator_name(r["indicator_id"], r["name"])
+        target = _target_cell(sources, pledges, r)
         shortfall = evidence_cell(sources, r, r["gap_text"] or r["figure"], "deciding figure: quote, source")
-        rows.append([tables.Safe(name), r["geography"], r["target"], shortfall])
+        rows.append([tables.Safe(name), r["geography"], target, shortfall])
     return tables.render(rows, ["Pledge", "Where", "Target", "What was achieved"], fold_after=None,
                          caption=f"{len(rows)} missed pledge{'s' if len(rows) != 1 else ''}",
                          empty="No pledge on the card was missed.")

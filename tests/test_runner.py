@@ -106,7 +106,7 @@ def test_changed_data_invalidates_the_cache(workspace, data_copy, monkeypatch):
     make_notebook(workspace["notebooks"], "01-a", "print('a')")
     assert cli().returncode == 0
     with (data_copy / "sources.csv").open("a", encoding="utf-8") as fh:
-        fh.write('extra_source,Extra,Extra,Someone,2024-01-01,,https://example.org/x,,\n')
+        fh.write('extra_source,Extra,Extra,Someone,other,2024-01-01,,https://example.org/x,,,\n')
     assert cli().returncode == 0
     assert state(workspace)["notebooks"]["01-a"]["status"] == "ok"
 
