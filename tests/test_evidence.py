@@ -142,8 +142,9 @@ def test_a_missed_pledge_is_said_with_its_gap_quote_and_source():
     html = str(missed_rows(ds, card.reset_index()))
     soup = BeautifulSoup(html, "html.parser")
     assert "4,760 yuan (6.3%) short of the 75,000 yuan pledged" in soup.get_text()
+    # the pledge's source, then the deciding figure's: the original first, the copy read after it
     assert [a["href"] for a in soup.find_all("a") if "example" in a["href"]] == [
-        "https://stats.example/orig", "https://copy.example/bulletin"]
+        "https://gov.example/plan", "https://stats.example/orig", "https://copy.example/bulletin"]
     assert len(soup.find_all("tr")) == 2  # the header and the one missed pledge
 
 
