@@ -17,7 +17,10 @@ def _validate(args: argparse.Namespace) -> int:
 
     from . import data
 
-    dataset = data.load(args.data_dir)
+    dataset = data.load(args.data_dir, provenance=True)
+    notice = data.seeds_notice()
+    if notice:
+        print(f"warning: {notice}", file=sys.stderr)
     table = data.summary(dataset)
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):
         print(

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import paths
+from . import data_rules, paths
 from .data_errors import DataValidationError
 
 TABLES = ("sources", "indicators", "pledges", "observations")
@@ -58,7 +58,7 @@ class Dataset:
         return iter((self.sources, self.indicators, self.pledges, self.observations))
 
 
-def load(data_dir: Path | str | None = None, *, all_vintages: bool = False) -> Dataset:
+def load(data_dir: Path | str | None = None, *, all_vintages: bool = False, provenance: bool = False) -> Dataset:
     """Validate and load the dataset.
 
     Parameters
@@ -69,6 +69,10 @@ def load(data_dir: Path | str | None = None, *, all_vintages: bool = False) -> D
         Keep every observation, including those a later source revised (``current`` False) and
         forecasts. By default each indicator, geography and year keeps only its current achieved
         figure.
+    provenance : bool, default False
+        Also check every quote against its seed document, when the seed documents are present
+        (:func:`seeds_notice` says when they are not): each document named exists with its sha256,
+        and each quote citing it is verbatim in it. The build and ``validate`` ask for it.
 
     Returns
     -------
@@ -85,10 +89,23 @@ def load(data_dir: Path | str | None = None, *, all_vintages: bool = False) -> D
     frames = {name: _read_table(folder, descriptor, name) for name in TABLES}
     _validate_across_tables(frames)
     _check_plausibility(frames)
+    if provenance and paths.seeds_dir().is_dir():
+        found = data_rules.provenance(frames["sources"], [frames["pledges"], frames["observations"]], paths.seeds_dir())
+        if found:
+            raise DataValidationError(found)
     obs = _mark_current(frames["observations"], frames["sources"])
     if not all_vintages:
         obs = obs[obs["current"]].reset_index(drop=True)
     return Dataset(frames["sources"], frames["indicators"], frames["pledges"], obs, folder)
+
+
+def seeds_notice() -> str | None:
+    """One line saying that the seed documents are missing (so quotes were not checked), else None."""
+    folder = paths.seeds_dir()
+    if folder.is_dir():
+        return None
+    return (f"source documents not found at {folder}: quotes were not checked against them "
+            "(set ZJCP_SEEDS_DIR to check them)")
 
 
 def _rel(folder: Path, name: str) -> str:
@@ -472,10 +489,14 @@ def _check_plausibility(frames: dict[str, pd.DataFrame]) -> None:
     * ``scale`` is a power of ten or a declared unit factor times one (:data:`UNIT_FACTORS`); a
       negative scale only where the quote states a decrease (:data:`DECREASE_WORDS`).
     * No source is published in the future.
-    * An achieved figure's year is neither after its source's publication year nor after this year.
-    * In a series of current achieved figures (levels, shares, ratios), a figure more than
-      :data:`JUMP_FACTOR` times or less than 1/:data:`JUMP_FACTOR` of the previous year's is an
-      error unless the row's note explains the jump (:data:`JUMP_WORDS`).
+    * An achieved figure's year is not after this year.
+    * The rules of :mod:`analysis.data_rules` (comparators and their quotes, direction and pledges,
+      years and publication dates, magnitude words, measure and unit, duplicate pledges).
+    * Once every row is right on its own, the series rules: in a series of current achieved figures
+      (levels, shares, ratios), a figure more than :data:`JUMP_FACTOR` times or less than
+      1/:data:`JUMP_FACTOR` of the previous year's is an error unless the row's note explains the
+      jump (:data:`JUMP_WORDS`); a target far from every figure of its series likewise
+      (:func:`analysis.data_rules.far_targets`).
     """
     import datetime
 
@@ -495,21 +516,27 @@ def _check_plausibility(frames: dict[str, pd.DataFrame]) -> None:
                                  "unit factor (1/15 mu -> ha, 0.5 jin -> kg, 12 months) times one"))
             if scale < 0 and not DECREASE_WORDS.search(str(quote)):
                 problems.append((file, index + 2, "scale", f"scale {scale:g} is negative but the quote states no decrease"))
+    problems += data_rules.check(frames)
     obs = frames["observations"]
-    published = obs["source_id"].map(sources.set_index("source_id")["published"])
-    achieved = obs["status"].isin(ACHIEVED_STATUSES)
-    late = achieved & published.notna() & (obs["year"] > published.dt.year)
-    for index in obs.index[late.fillna(False).astype(bool)]:
-        problems.append((obs.attrs["file"], index + 2, "year", f"year {obs.at[index, 'year']} is after the publication "
-                         f"of its source '{obs.at[index, 'source_id']}' ({published[index].date()})"))
-    unfinished = achieved & (obs["year"] > today.year) & ~late.fillna(False).astype(bool)
+    unfinished = obs["status"].isin(ACHIEVED_STATUSES) & (obs["year"] > today.year)
     for index in obs.index[unfinished.fillna(False).astype(bool)]:
         problems.append((obs.attrs["file"], index + 2, "year",
                          f"year {obs.at[index, 'year']} has not ended: an achieved figure cannot be reported for it"))
-    if not problems:
-        problems += _jumps(frames)
+    if not problems:  # the series rules, once every row is right on its own (a slip is reported once)
+        current = _mark_current(frames["observations"], frames["sources"])
+        problems += _jumps(frames) + data_rules.far_targets(frames, current[current["current"]])
     if problems:
-        raise DataValidationError(sorted(problems, key=lambda p: (p[0], p[1] or 0, p[2] or "", p[3])))
+        raise DataValidationError(_one_per_cell(problems))
+
+
+def _one_per_cell(problems: list) -> list:
+    """Problems in file and row order, the first found for a cell only (one slip, one line)."""
+    seen, kept = set(), []
+    for problem in problems:
+        if problem[:3] not in seen:
+            seen.add(problem[:3])
+            kept.append(problem)
+    return sorted(kept, key=lambda p: (p[0], p[1] or 0, p[2] or "", p[3]))
 
 
 def _jump(years, values, i: int) -> float | None:

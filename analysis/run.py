@@ -519,7 +519,10 @@ def _validate(parameters, page_only, page_parameters, page_plan, kernel, state, 
     from . import data
     from .params import check_parameters
 
-    dataset = data.load()
+    dataset = data.load(provenance=True)
+    notice = data.seeds_notice()
+    if notice:
+        print(f"warning: {notice}", file=sys.stderr)
     page_template = [(pages.template(), page_parameters)] if _page_template(page_only) else []
     for nb, params in [*parameters.items(), *page_template]:
         try:

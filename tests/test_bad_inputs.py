@@ -402,3 +402,124 @@ def test_a_build_running_on_the_folder_refuses_a_second(published):
     assert result.returncode == 2
     assert_one_line(result, "another build is running on", "pass --wait")
     assert tree_hashes(published) == before
+
+
+# --- curator slips that flip a verdict (issue 22) -------------------------------------------------
+
+
+def _row_where(file: str, **cells) -> int:
+    """The row (header = 1) of a shipped table whose cells hold ``cells`` (a cell named ``quote_has``
+    matches a part of the quote), found by content so that the cases survive added rows."""
+    part = cells.pop("quote_has", None)
+    _, rows = read_rows(paths.data_dir() / file)
+    found = [i + 2 for i, r in enumerate(rows)
+             if all(r[k] == v for k, v in cells.items()) and (part is None or part in r["quote"])]
+    assert found, (file, cells, part)
+    return found[0]
+
+
+def _append_copy(file: str, row: int, **cells):
+    """A change to ``file``: a copy of row ``row`` appended with some cells changed."""
+
+    def change(folder: Path) -> None:
+        header, rows = read_rows(folder / file)
+        rows.append(dict(rows[row - 2], **cells))
+        write_rows(folder / file, header, rows)
+
+    return change
+
+
+def _rows_in(file: str) -> int:
+    return len(read_rows(paths.data_dir() / file)[1]) + 1
+
+
+#: "reduce the income gap ... to less than 1.9" (<=), "more than 5,500" (>=), "城镇调查失业率5%以内" (<=),
+#: "确保城镇新增就业100万人以上" (>=), "杭州萧山国际机场旅客吞吐量突破5000万人次" (an observation, >=).
+LESS_THAN = _row_where("pledges.csv", pledge_id="CPPLAN21-007", quote_has="less than 1.9")
+MORE_THAN = _row_where("pledges.csv", comparator=">=", quote_has="more than 5,500")
+YINEI = _row_where("pledges.csv", comparator="<=", quote_has="5%以内")
+YISHANG = _row_where("pledges.csv", comparator=">=", quote_has="100万人以上")
+TUPO = _row_where("observations.csv", comparator=">=", quote_has="突破5000万人次")
+#: "total fiscal revenue is to reach 170 billion yuan" (scale 1), "约8865.1亿元" (scale 0.1).
+BILLION = _row_where("pledges.csv", quote_has="reach 170 billion yuan")
+YI = _row_where("observations.csv", quoted_value="8865.1", unit="billion yuan")
+#: The plan's "per capita disposable income of residents to 75,000 renminbi" (2025, no baseline).
+INCOME_PLEDGE = _row_where("pledges.csv", pledge_id="CPPLAN21-002")
+RATIO = _row_where("indicators.csv", indicator_id="urban_rural_income_ratio")
+UNEMPLOYMENT = _row_where("indicators.csv", indicator_id="surveyed_urban_unemployment_rate")
+INCOME = _row_where("indicators.csv", indicator_id="per_capita_disposable_income")
+FOREST = _row_where("indicators.csv", indicator_id="forest_coverage")
+PLAN = _row_where("sources.csv", source_id="zj_cp_plan_2021")
+COMMUNIQUE_2022 = _row_where("sources.csv", source_id="zj_stat_communique_2022")
+GWR_2023 = _row_where("sources.csv", source_id="zj_gwr_2023")
+
+SLIP_CASES = [
+    ("less-than-as-at-least", _set_cells("pledges.csv", LESS_THAN, comparator=">="),
+     [f"pledges.csv, row {LESS_THAN}, field 'comparator'", "'less than 1.9' states an upper bound"]),
+    ("yinei-as-at-least", _set_cells("pledges.csv", YINEI, comparator=">="),
+     [f"pledges.csv, row {YINEI}, field 'comparator'", "'5%以内' states an upper bound"]),
+    ("more-than-as-at-most", _set_cells("pledges.csv", MORE_THAN, comparator="<="),
+     [f"pledges.csv, row {MORE_THAN}, field 'comparator'", "'more than 5,500' states a lower bound"]),
+    ("yishang-as-at-most", _set_cells("pledges.csv", YISHANG, comparator="<="),
+     [f"pledges.csv, row {YISHANG}, field 'comparator'", "'100万人以上' states a lower bound"]),
+    ("tupo-observation-as-at-most", _set_cells("observations.csv", TUPO, comparator="<="),
+     [f"observations.csv, row {TUPO}, field 'comparator'", "'突破 5000' states a lower bound"]),
+    ("more-than-as-exact", _set_cells("pledges.csv", MORE_THAN, comparator="="),
+     [f"pledges.csv, row {MORE_THAN}, field 'comparator'", "comparator '=' contradicts the quote"]),
+    ("direction-flipped-ratio", _set_cells("indicators.csv", RATIO, direction="higher_is_better"),
+     [f"indicators.csv, row {RATIO}, field 'direction'", "contradicts its pledges"]),
+    ("direction-flipped-unemployment", _set_cells("indicators.csv", UNEMPLOYMENT, direction="higher_is_better"),
+     [f"indicators.csv, row {UNEMPLOYMENT}, field 'direction'", "commit to a decrease"]),
+    ("target-year-before-document", _set_cells("pledges.csv", INCOME_PLEDGE, target_year="2015"),
+     [f"pledges.csv, row {INCOME_PLEDGE}, field 'target_year'", "target year 2015 is before the year its source"]),
+    ("baseline-year-after-document", _set_cells("pledges.csv", INCOME_PLEDGE, baseline_year="2023",
+                                                baseline_value="60000"),
+     [f"pledges.csv, row {INCOME_PLEDGE}, field 'baseline_year'", "baseline year 2023 is after the publication"]),
+    ("published-before-plan-period", _set_cells("sources.csv", PLAN, published="2012-07-19"),
+     [f"sources.csv, row {PLAN}, field 'published'", "the plan period 2021-2025 in its title starts after it"]),
+    ("published-before-its-figures", _set_cells("sources.csv", COMMUNIQUE_2022, published="2013-03-01"),
+     [f"sources.csv, row {COMMUNIQUE_2022}, field 'published'", "contradicts the source's own figures"]),
+    ("published-after-its-targets", _set_cells("sources.csv", GWR_2023, published="2025-01-12"),
+     [f"sources.csv, row {GWR_2023}, field 'published'", "contradicts the source's own figures"]),
+    ("scale-against-billion", _set_cells("pledges.csv", BILLION, scale="1000", target_value="170000"),
+     [f"pledges.csv, row {BILLION}, field 'scale'", "contradicts '170 billion' in the quote"]),
+    ("scale-against-yi", _set_cells("observations.csv", YI, scale="1", value="8865.1"),
+     [f"observations.csv, row {YI}, field 'scale'", "contradicts '8865.1亿' in the quote", "scale of 0.1"]),
+    ("scale-against-wan-in-a-pledge", _set_cells("pledges.csv", YISHANG, scale="1", target_value="100"),
+     [f"pledges.csv, row {YISHANG}, field 'scale'", "contradicts '100万' in the quote"]),
+    ("target-far-from-its-series", _set_cells("pledges.csv", INCOME_PLEDGE, scale="10", target_value="750000"),
+     [f"pledges.csv, row {INCOME_PLEDGE}, field 'target_value'", "times the highest achieved figure of its series"]),
+    ("growth-rate-in-yuan", _set_cells("indicators.csv", INCOME, measure="growth"),
+     [f"indicators.csv, row {INCOME}, field 'measure'", "measure 'growth' contradicts unit 'yuan'"]),
+    ("level-in-percent", _set_cells("indicators.csv", FOREST, measure="level"),
+     [f"indicators.csv, row {FOREST}, field 'measure'", "measure 'level' contradicts unit '%'"]),
+    ("same-pledge-second-id", _append_copy("pledges.csv", INCOME_PLEDGE, pledge_id="CPPLAN21-999"),
+     [f"pledges.csv, row {_rows_in('pledges.csv') + 1}, field 'pledge_id'", "repeats pledge 'CPPLAN21-002'"]),
+    ("quote-not-verbatim", _set_cells("pledges.csv", LESS_THAN, quote="reduce the income gap between urban and "
+                                      "rural residents to clearly less than 1.9"),
+     [f"pledges.csv, row {LESS_THAN}, field 'quote'", "not verbatim in its source document 'zj_cp_plan_2021'"]),
+    ("seed-document-missing", _set_cells("sources.csv", PLAN, document="002_no_such_document.txt"),
+     [f"sources.csv, row {PLAN}, field 'document'", "'002_no_such_document.txt' not found"]),
+]
+
+
+@pytest.mark.parametrize(("change", "phrases"), [c[1:] for c in SLIP_CASES], ids=[c[0] for c in SLIP_CASES])
+def test_a_slip_that_flips_a_verdict_is_refused(tmp_path, seeds, change, phrases):
+    test_bad_file(tmp_path, change, phrases)
+
+
+def test_the_shipped_data_passes_the_slip_rules(seeds):
+    import analysis
+
+    analysis.load(provenance=True)
+
+
+def test_missing_seed_documents_are_said_once(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, {"ZJCP_SEEDS_DIR": str(tmp_path / "no-seeds")}):
+        result = validate_in_process(data)
+    assert result.returncode == 0, result.stderr
+    assert_one_line(result, "warning: source documents not found at", "no-seeds", "quotes were not checked")
