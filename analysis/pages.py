@@ -140,11 +140,7 @@ def split_only(only: list[str] | None) -> tuple[list[str] | None, list[str] | No
     None for a kind means nothing of that kind was named."""
     if not only:
         return None, None
-    try:
-        _, rows = _read("indicators.csv")
-        ids = {r.get("indicator_id") for r in rows}
-    except (OSError, ValueError, csv.Error):
-        ids = set()  # unreadable: every name is taken as a notebook's (and the data check says why)
+    ids = indicator_ids()  # unreadable: every name is taken as a notebook's (and the data check says why)
     from .run import list_notebooks
 
     stems = {p.stem for p in list_notebooks()} | {p.stem.split("-", 1)[0] for p in list_notebooks()}
@@ -184,13 +180,32 @@ def plan(only: list[str] | None, parameters: dict, kernel: str, state: dict, rep
             cached[ind] = key
         else:
             todo[ind] = key
-    present = {p.stem for p in folder.glob("*.html")} if folder.is_dir() else set()
-    remove = sorted((present | set(before)) - set(rows))
+    remove = sorted(written_pages(reports, state) - set(rows))
     return Plan(todo, cached, remove, parameters)
 
 
+def written_pages(reports: Path, state: dict) -> set[str]:
+    """Indicator ids whose page in ``reports`` a build wrote: listed in the folder's manifest, or
+    recorded in the build's state (a folder built before manifests)."""
+    from .folders import written
+
+    prefix = f"{SUBDIR}/"
+    listed = {Path(name).stem for name in written(reports) if name.startswith(prefix) and name.endswith(".html")}
+    return listed | set(state.get("pages", {}))
+
+
+def indicator_ids() -> set[str]:
+    """Every indicator id in ``indicators.csv`` (read with the csv module, no validation)."""
+    try:
+        _, rows = _read("indicators.csv")
+    except (OSError, ValueError, csv.Error):
+        return set()
+    return {r.get("indicator_id") for r in rows}
+
+
 def remove_stale(plan_: Plan, state: dict, reports: Path) -> None:
-    """Delete the pages (and their state) of indicators that no longer have a pledge or an observation."""
+    """Delete the pages (and their state) of indicators that no longer have a pledge or an observation
+    (only pages a build wrote: :func:`written_pages`)."""
     for ind in plan_.remove:
         if ID_PATTERN.fullmatch(ind):
             (reports / SUBDIR / f"{ind}.html").unlink(missing_ok=True)

@@ -523,3 +523,97 @@ def test_missing_seed_documents_are_said_once(tmp_path):
         result = validate_in_process(data)
     assert result.returncode == 0, result.stderr
     assert_one_line(result, "warning: source documents not found at", "no-seeds", "quotes were not checked")
+
+
+# --- the build never damages what it did not write (issue 22) -------------------------------------
+
+
+def _published_env(published) -> dict:
+    return {"ZJCP_REPORTS_DIR": str(published / "reports"), "ZJCP_BUILD_DIR": str(published / "build")}
+
+
+def test_output_into_a_folder_a_build_did_not_write_is_refused(published, tmp_path):
+    folder = tmp_path / "my-documents"
+    folder.mkdir()
+    (folder / "thesis.html").write_text("years of work")
+    (folder / "index.html").write_text("my own index")
+    before, mine = tree_hashes(published), tree_hashes(folder)
+    result = run_build(_published_env(published), "--output", str(folder))
+    assert result.returncode == 2
+    assert_one_line(result, f"refusing --output {folder}", "not an earlier build's output")
+    assert tree_hashes(folder) == mine and tree_hashes(published) == before
+
+
+def test_output_into_an_earlier_output_or_an_empty_folder_is_accepted(workspace, tmp_path):
+    from .test_runner import cli
+
+    make_notebook(workspace["notebooks"], "01-a", "print('a')")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli("--output", str(empty)).returncode == 0
+    assert (empty / ".zjcp-manifest.json").is_file() and (empty / "01-a.html").is_file()
+    result = cli("--output", str(empty), "--force")  # the folder is now an earlier build's output
+    assert result.returncode == 0, result.stderr
+
+
+#: Folders of the project (and above it) no build may write into. ``--kernel`` names no kernel, so
+#: that a build that wrongly accepted the folder would still stop before writing a report there.
+PROJECT_FOLDERS = [
+    ("data", lambda: paths.ROOT / "data", "it is the project's data folder"),
+    ("data-subfolder", lambda: paths.ROOT / "data" / "out", "it is inside the project's data folder"),
+    ("notebooks", lambda: paths.ROOT / "notebooks", "it is the project's notebooks folder"),
+    ("root", lambda: paths.ROOT, "it is the project's root"),
+    ("parent", lambda: paths.ROOT.parent, "a folder that holds the project"),
+    ("filesystem-root", lambda: Path("/"), "a folder that holds the project"),
+]
+
+
+@pytest.mark.parametrize(("folder", "phrase"), [c[1:] for c in PROJECT_FOLDERS], ids=[c[0] for c in PROJECT_FOLDERS])
+def test_output_into_the_project_is_refused(published, folder, phrase):
+    target = folder()
+    before = tree_hashes(published)
+    project = tree_hashes(paths.ROOT / "data"), tree_hashes(paths.ROOT / "notebooks")
+    result = run_build(_published_env(published), "--output", str(target), "--kernel", "no-such-kernel")
+    assert result.returncode == 2
+    assert_one_line(result, f"refusing --output {target}", phrase)
+    assert tree_hashes(published) == before
+    assert (tree_hashes(paths.ROOT / "data"), tree_hashes(paths.ROOT / "notebooks")) == project
+    assert not (paths.ROOT / "index.html").exists() and not (paths.ROOT / "data" / "out").exists()
+
+
+def test_output_into_a_data_copy_is_refused(published, data_copy):
+    before = tree_hashes(data_copy)
+    result = run_build(dict(_published_env(published), ZJCP_DATA_DIR=str(data_copy)), "--output", str(data_copy))
+    assert result.returncode == 2
+    assert_one_line(result, "it is the project's data folder")
+    assert tree_hashes(data_copy) == before
+
+
+REQUEST_CASES = [
+    (["--only", "notebooks/01-income-gap.ipynb"], "--only takes a notebook name or an indicator id, not a path"),
+    (["--only", "../gdp"], "not a path: '../gdp'"),
+    (["-p", "indicator_id", "no_such_indicator"], "parameter indicator_id='no_such_indicator': unknown indicator"),
+    (["--only", "gdp", "-p", "indicator_id", "gdp_growth_rate"], "every page sets its own indicator_id"),
+    (["--timeout", "99999999999"], "timeout must be at most 86400 seconds"),
+    (["--only", "gdp", "-p", "as_of_year", "2023"], "would mix as_of_year (00-overview as of 2025"),
+    (["--only", "gdp", "--only", "01-income-gap", "-p", "as_of_year", "2023"], "indicators/gdp as of 2023"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), REQUEST_CASES, ids=[" ".join(a) for a, _ in REQUEST_CASES])
+def test_a_bad_request_is_refused_before_anything_runs(published, args, message):
+    before = tree_hashes(published)
+    result = run_build(_published_env(published), *args)
+    assert result.returncode == 2, result.stderr
+    assert_one_line(result, message)
+    assert tree_hashes(published) == before
+
+
+def test_the_build_deletes_only_pages_it_wrote(published, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(published, copy)
+    foreign = copy / "reports" / "indicators" / "my_notes.html"
+    foreign.write_text("<p>kept</p>")
+    result = run_build(_published_env(copy), "--only", "gdp")
+    assert result.returncode == 0, result.stderr
+    assert foreign.read_text() == "<p>kept</p>"
