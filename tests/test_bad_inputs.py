@@ -617,3 +617,91 @@ def test_the_build_deletes_only_pages_it_wrote(published, tmp_path):
     result = run_build(_published_env(copy), "--only", "gdp")
     assert result.returncode == 0, result.stderr
     assert foreign.read_text() == "<p>kept</p>"
+
+
+# --- the Python API refuses what the command line refuses (issue 22) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    import analysis
+
+    return analysis.load()
+
+
+def _api_call(name: str):
+    from analysis import hindcast, plots, progress, trends
+    from analysis.coverage import coverage
+
+    def table(ds):
+        return progress.progress_table(ds, as_of=2023)
+
+    return {
+        "as_of-too-early": lambda ds: progress.progress_table(ds, as_of=1800),
+        "as_of-too-late": lambda ds: progress.progress_table(ds, as_of=3000),
+        "as_of-not-integer": lambda ds: progress.progress_table(ds, as_of=2023.5),
+        "as_of-a-string": lambda ds: trends.project(ds, as_of="2023"),
+        "alpha-above-one": lambda ds: trends.project(ds, alpha=1.5),
+        "alpha-zero": lambda ds: hindcast.hindcast(ds, alpha=0),
+        "alpha-negative-in-trajectory": lambda ds: plots.trajectory(ds, table(ds).iloc[0], 2023, alpha=-0.1),
+        "hindcast-unknown-kind": lambda ds: hindcast.hindcast(ds, kind="arima"),
+        "project-unknown-kind": lambda ds: trends.project(ds, kind="spline"),
+        "compare-kinds-a-string": lambda ds: hindcast.compare(ds, kinds="ols"),
+        "thresholds-out-of-order": lambda ds: progress.Thresholds(on_track=0.5, acceleration_needed=0.6),
+        "no-target-thresholds-out-of-order": lambda ds: progress.Thresholds(no_target_high=0.001),
+        "coverage-unknown-geography": lambda ds: coverage(ds, geographies=["Atlantis"]),
+        "coverage-geographies-a-string": lambda ds: coverage(ds, geographies="Zhejiang"),
+        "coverage-indicators-a-string": lambda ds: coverage(ds, indicators="gdp"),
+        "progress-table-of-a-dataframe": lambda ds: progress.progress_table(ds.pledges),
+        "project-of-a-dataframe": lambda ds: trends.project(ds.observations),
+        "coverage-of-a-dataframe": lambda ds: coverage(ds.observations),
+        "hindcast-of-a-dataframe": lambda ds: hindcast.hindcast(ds.observations),
+        "trajectory-empty-series": lambda ds: plots.trajectory(ds, __import__("pandas").Series(dtype=float), 2023),
+        "trajectory-a-table": lambda ds: plots.trajectory(ds, table(ds), 2023),
+        "project-table-of-another-year": lambda ds: trends.project(ds, as_of=2024, table=table(ds)),
+    }[name]
+
+
+API_CASES = [
+    ("as_of-too-early", ValueError, "progress_table: as_of=1800: expected a year from"),
+    ("as_of-too-late", ValueError, "progress_table: as_of=3000: expected a year from"),
+    ("as_of-not-integer", TypeError, "progress_table: as_of must be an integer year, got 2023.5"),
+    ("as_of-a-string", TypeError, "project: as_of must be an integer year, got '2023'"),
+    ("alpha-above-one", ValueError, "project: alpha=1.5: expected a number between 0 and 1"),
+    ("alpha-zero", ValueError, "hindcast: alpha=0: expected a number between 0 and 1"),
+    ("alpha-negative-in-trajectory", ValueError, "trajectory: alpha=-0.1"),
+    ("hindcast-unknown-kind", ValueError, "hindcast: kind='arima': expected one of 'rw_drift', 'ols'"),
+    ("project-unknown-kind", ValueError, "project: kind='spline'"),
+    ("compare-kinds-a-string", TypeError, "compare: kinds must be a list of names, not the string 'ols'"),
+    ("thresholds-out-of-order", ValueError, "Thresholds out of order: expected on_track >= acceleration_needed"),
+    ("no-target-thresholds-out-of-order", ValueError, "expected no_target_high >= no_target_med >= no_target_low"),
+    ("coverage-unknown-geography", ValueError, "coverage: unknown geography 'Atlantis'"),
+    ("coverage-geographies-a-string", TypeError, "coverage: geographies must be a list of names, not the string"),
+    ("coverage-indicators-a-string", TypeError, "coverage: indicators must be a list of names, not the string 'gdp'"),
+    ("progress-table-of-a-dataframe", TypeError, "progress_table: dataset must be a Dataset"),
+    ("project-of-a-dataframe", TypeError, "project: dataset must be a Dataset (from analysis.load()), got a DataFrame"),
+    ("coverage-of-a-dataframe", TypeError, "coverage: dataset must be a Dataset"),
+    ("hindcast-of-a-dataframe", TypeError, "hindcast: dataset must be a Dataset"),
+    ("trajectory-empty-series", ValueError, "trajectory: pledge is an empty Series"),
+    ("trajectory-a-table", TypeError, "trajectory: pledge must be one row of the progress table"),
+    ("project-table-of-another-year", ValueError, "project: table was computed as of 2023, not as of 2024"),
+]
+
+
+@pytest.mark.parametrize(("name", "error", "message"), API_CASES, ids=[c[0] for c in API_CASES])
+def test_the_python_api_refuses_what_the_command_line_refuses(shipped, name, error, message):
+    import re
+
+    with pytest.raises(error, match=re.escape(message)):
+        _api_call(name)(shipped)
+
+
+def test_the_python_api_accepts_the_notebooks_calls(shipped):
+    from analysis import progress, trends
+    from analysis.coverage import coverage
+
+    assert len(progress.progress_table(shipped, as_of=2023)) == len(shipped.pledges)
+    table = progress.progress_table(shipped, as_of=2024)
+    assert len(trends.project(shipped, as_of=2024, alpha=0.2, table=table)) == len(table)
+    assert len(coverage(shipped, geographies=("Zhejiang", "Jiaxing"), indicators=["gdp"])) == 2
+    progress.Thresholds(on_track=0.6, acceleration_needed=0.6)  # equal is not out of order
