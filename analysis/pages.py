@@ -378,7 +378,7 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dic
         title = page_title(nb) or indicator_id
         atomic_write(Path(out), render_page(nb, title, w["exporter"]))
     except PapermillExecutionError as exc:
-        status, error = "failed", f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}".strip()
+        status, error = "failed", f"{TEMPLATE}, cell {template_cell(w['notebook'], exc)}: {exc.ename}: {exc.evalue}".strip()
     except Exception as exc:  # noqa: BLE001 - a dead or stuck kernel fails this page only
         status, restart = "failed", True
         text = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
@@ -392,6 +392,16 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dic
         _stop_kernel()
     return {"status": status, "seconds": time.perf_counter() - start, "error": error.replace("\n", " "),
             "title": title}
+
+
+def template_cell(template, exc) -> str:
+    """The failing cell's number in the template itself, as a fresh "Run All" numbers it (its code
+    cells, from 1), found by its source; the count of the warm kernel, which ran every page before,
+    and the cell papermill injects say nothing to the template's reader."""
+    code = [cell.source for cell in template.cells if cell.cell_type == "code"]
+    if exc.source in code:
+        return str(code.index(exc.source) + 1)
+    return "of the injected parameters"
 
 
 def page_title(nb) -> str:
@@ -681,10 +691,18 @@ def link_reports(files: list[Path], dataset, reports: Path) -> dict[str, tuple[s
     return rewritten
 
 
-def index_links(dataset, reports: Path) -> list[dict]:
-    """Indicator pages that exist, by theme then name: id, name, Chinese name, theme, file."""
+def index_links(dataset, reports: Path, state: dict | None = None) -> list[dict]:
+    """Indicator pages that exist, by theme then name: id, name, Chinese name, theme, file, and
+    ``error`` when the last build of the page failed (the page shown is an earlier one)."""
     have = available(reports)
+    failed = failed_pages(state or {})
     info = dataset.indicators[dataset.indicators["indicator_id"].isin(have)].sort_values(["theme", "name"])
     return [{"id": r.indicator_id, "name": r.name, "name_zh": r.name_zh if isinstance(r.name_zh, str) else "",
-             "theme": str(r.theme), "file": f"{SUBDIR}/{r.indicator_id}.html"}
+             "theme": str(r.theme), "file": f"{SUBDIR}/{r.indicator_id}.html", "error": failed.get(r.indicator_id, "")}
             for r in info.itertuples()]
+
+
+def failed_pages(state: dict) -> dict[str, str]:
+    """Indicator id -> error, for every page whose last build failed."""
+    return {ind: record.get("error") or "failed" for ind, record in sorted(state.get("pages", {}).items())
+            if record.get("status") == "failed"}

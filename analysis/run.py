@@ -105,8 +105,10 @@ def declared_parameters(notebook: Path) -> dict[str, dict]:
     cache_file = paths.build_dir() / "parameters.json"
     try:
         cache = json.loads(cache_file.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+    except (OSError, ValueError):
         cache = {}
+    if not isinstance(cache, dict) or not all(isinstance(v, dict) for v in cache.values()):
+        cache = {}  # not of the expected shape: read again
     if digest in cache:
         return cache[digest]
     import papermill
@@ -258,10 +260,51 @@ def output_folders(output: Path | str | None = None) -> tuple[Path, Path]:
 
 
 def load_state(build: Path) -> dict:
+    """The build state of ``build``; a missing one is no state, and so is one that is not of the
+    expected shape (one warning line, then a full build) rather than a traceback later."""
+    path = build / STATE_FILE
     try:
-        return json.loads((build / STATE_FILE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return {"notebooks": {}, "statuses": {}}
+    except (OSError, ValueError) as exc:  # not JSON, not UTF-8, not a file
+        return _no_state(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    why = _state_problem(state)
+    return _no_state(path, why) if why else state
+
+
+def _state_problem(state) -> str | None:
+    """What is wrong with the shape of a build state (None when nothing is)."""
+    if not isinstance(state, dict):
+        return f"a JSON {type(state).__name__}, not an object"
+    for key in ("notebooks", "statuses", "pages"):
+        if key in state and not isinstance(state[key], dict):
+            return f"'{key}' is not an object"
+    if "notebooks" not in state:
+        return "no 'notebooks'"
+    for key in ("notebooks", "pages"):
+        for name, record in state.get(key, {}).items():
+            if not _record_ok(record) or not _record_ok(record.get("kept", {})):
+                return f"the record of {key} '{name}' is not of the expected shape"
+    if not all(isinstance(v, str) for v in state.get("statuses", {}).values()):
+        return "'statuses' holds something else than statuses"
+    if not isinstance(state.get("validated_inputs", ""), str):
+        return "'validated_inputs' is not a hash"
+    return None
+
+
+def _record_ok(record) -> bool:
+    """A notebook's or a page's record: an object with text, a number of seconds and parameters."""
+    return (isinstance(record, dict) and isinstance(record.get("parameters", {}), dict)
+            and (record.get("kept") is None or isinstance(record["kept"], dict))
+            and isinstance(record.get("seconds") or 0, (int, float)) and not isinstance(record.get("seconds"), bool)
+            and all(isinstance(record.get(k) or "", str) for k in ("status", "title", "input_hash", "report_sha256",
+                                                                    "error")))
+
+
+def _no_state(path: Path, why: str) -> dict:
+    print(f"warning: {path} is not a build state ({why}); ignoring it: every report is built again", file=sys.stderr)
+    return {"notebooks": {}, "statuses": {}}
 
 
 def _check_writable(folder: Path) -> None:
@@ -536,7 +579,8 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
     entries = _mark_differing(_index_entries(state, reports))
     previous_statuses = state.get("statuses", {})
     page, statuses = index.render(dataset, entries, previous_statuses, _index_as_of(entries),
-                                  indicator_pages=_page_links(dataset, reports))
+                                  indicator_pages=_page_links(dataset, reports, state),
+                                  failed_pages=pages.failed_pages(state))
     _write(reports / "index.html", page)
     state["statuses"] = statuses
     state["validated_inputs"] = common
@@ -808,6 +852,6 @@ def _record_linked(state: dict, linked: dict[str, tuple[str, str]]) -> None:
                 held["report_sha256"] = after
 
 
-def _page_links(dataset, reports: Path) -> list[dict]:
-    """The indicator pages that exist, for the index: id, name, Chinese name, theme, file."""
-    return pages.index_links(dataset, reports)
+def _page_links(dataset, reports: Path, state: dict) -> list[dict]:
+    """The indicator pages that exist, for the index: id, name, Chinese name, theme, file, error."""
+    return pages.index_links(dataset, reports, state)

@@ -705,3 +705,63 @@ def test_the_python_api_accepts_the_notebooks_calls(shipped):
     assert len(trends.project(shipped, as_of=2024, alpha=0.2, table=table)) == len(table)
     assert len(coverage(shipped, geographies=("Zhejiang", "Jiaxing"), indicators=["gdp"])) == 2
     progress.Thresholds(on_track=0.6, acceleration_needed=0.6)  # equal is not out of order
+
+
+# --- no tracebacks (issue 22) ------------------------------------------------------------------------
+
+BAD_STATES = [
+    ("a-list", b"[]"),
+    ("notebooks-a-list", b'{"notebooks": [], "statuses": {}}'),
+    ("record-a-string", b'{"notebooks": {"01-a": "ok"}, "statuses": {}}'),
+    ("seconds-a-word", b'{"notebooks": {"01-a": {"status": "ok", "seconds": "slow"}}, "statuses": {}}'),
+    ("statuses-a-list", b'{"notebooks": {}, "statuses": []}'),
+    ("not-utf8", b'{"notebooks": {"01-a": "\xff"}}'),
+]
+
+
+@pytest.mark.parametrize("content", [c[1] for c in BAD_STATES], ids=[c[0] for c in BAD_STATES])
+def test_a_build_state_of_another_shape_is_no_state(workspace, content):
+    from .test_runner import cli
+
+    make_notebook(workspace["notebooks"], "01-a", "print('built again')")
+    workspace["build"].mkdir()
+    (workspace["build"] / "state.json").write_bytes(content)
+    result = cli()
+    assert result.returncode == 0, result.stderr
+    assert_one_line(result, "warning:", "state.json is not a build state", "every report is built again")
+    assert "01-a: ok" in result.stdout and "built again" in (workspace["reports"] / "01-a.html").read_text()
+    assert json.loads((workspace["build"] / "state.json").read_text())["notebooks"]["01-a"]["status"] == "ok"
+
+
+def test_indicator_pages_in_a_file_are_refused_before_any_report_is_rewritten(published, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(published, copy)
+    shutil.rmtree(copy / "reports" / "indicators")
+    (copy / "reports" / "indicators").write_text("not a folder")
+    before = tree_hashes(copy)
+    result = run_build(_published_env(copy), "--force")
+    assert result.returncode == 2
+    assert_one_line(result, "reports/indicators is not a folder")
+    assert tree_hashes(copy) == before
+
+
+def test_a_failed_page_names_the_templates_own_cell_and_the_index_marks_it(tmp_path):
+    import nbformat
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(paths.notebooks_dir(), notebooks)
+    template = nbformat.read(notebooks / "indicator.ipynb", as_version=4)
+    code = [i for i, cell in enumerate(template.cells) if cell.cell_type == "code"]
+    # a new fourth code cell that fails on one page only
+    template.cells.insert(code[2] + 1, nbformat.v4.new_code_cell("if indicator_id == 'gdp':\n"
+                                                                 "    raise ValueError('no page for gdp')"))
+    nbformat.write(template, notebooks / "indicator.ipynb")
+    env = {"ZJCP_NOTEBOOKS_DIR": str(notebooks), "ZJCP_REPORTS_DIR": str(tmp_path / "reports"),
+           "ZJCP_BUILD_DIR": str(tmp_path / "build")}
+    result = run_build(env, "--only", "gdp", "--only", "urban_rural_income_ratio")
+    assert result.returncode == 1, result.stderr
+    assert_one_line(result, "indicators/gdp: failed", "indicator.ipynb, cell 4: ValueError: no page for gdp")
+    index = BeautifulSoup((tmp_path / "reports" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    failed = index.find(id="failed-pages")
+    assert failed is not None and "1 indicator page failed" in failed.get_text()
+    assert "gdp: failed: indicator.ipynb, cell 4: ValueError: no page for gdp" in index.select_one("ul.failed-pages").get_text()
