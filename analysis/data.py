@@ -216,6 +216,9 @@ def _check_header(folder: Path, resource: dict) -> list[tuple[str, int | None, s
     for delimiter, name in ((";", "semicolons"), ("\t", "tabs")):
         if len(header) < len(expected) and delimiter in ",".join(header):
             return [(file, 1, None, f"fields are separated by {name}, not commas (as some spreadsheets export)")]
+    spaced = [c for c in header if c != c.strip() and c.strip() in expected]
+    if spaced:
+        return [(file, 1, c.strip(), f"header cell {cell_text(c)} has stray spaces: write '{c.strip()}'") for c in spaced]
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
     if missing:
@@ -235,13 +238,22 @@ _ASCII_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _ASCII_INTEGER = re.compile(r"-?[0-9]+")
 
 
+#: A figure as a quote writes it with thousands separators: groups of three digits after each comma.
+_THOUSANDS = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+
+
 def _check_numbers(file: str, resource: dict, header: list[str], rows: list[list[str]]):
-    """Numbers in ASCII digits only: NaN, inf and full-width digits are refused, with the cell shown."""
+    """Numbers in ASCII digits only: NaN, inf and full-width digits are refused, with the cell shown;
+    a ``quoted_value`` with a comma that does not separate thousands is a decimal comma."""
     problems = []
     kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"] if f["type"] in ("number", "integer")}
     for number, cells in enumerate(rows, start=2):
         for name, cell in zip(header, cells):
             kind = kinds.get(name)
+            if name == "quoted_value" and "," in cell and re.fullmatch(r"-?[0-9][0-9,]*(\.[0-9]+)?", cell) \
+                    and not _THOUSANDS.fullmatch(cell):
+                problems.append((file, number, name, f"{cell_text(cell)} has a decimal comma (or a misplaced "
+                                 "thousands separator): write 1.9 for one point nine, 1,900 for one thousand nine hundred"))
             if kind is None or cell == "":
                 continue
             pattern = _ASCII_INTEGER if kind == "integer" else _ASCII_NUMBER
@@ -428,6 +440,12 @@ _OBSERVATION_SCHEMA = _schema("value", ["value"], [])
 def _validate_across_tables(frames: dict[str, pd.DataFrame]) -> None:
     """Rules that need more than one table or more than one cell (pandera)."""
     bounds = frames["indicators"][["indicator_id", "lower_bound", "upper_bound"]]
+    inverted = bounds[bounds["lower_bound"] > bounds["upper_bound"]]
+    if len(inverted):  # every figure of the indicator would be "outside its bounds": name the cause once
+        raise DataValidationError([
+            (frames["indicators"].attrs["file"], int(index) + 2, "lower_bound",
+             f"natural bounds inverted: lower_bound {low:g} is above upper_bound {high:g}")
+            for index, low, high in zip(inverted.index, inverted["lower_bound"], inverted["upper_bound"])])
     problems = []
     for name, schema in (("pledges", _PLEDGE_SCHEMA), ("observations", _OBSERVATION_SCHEMA)):
         frame = frames[name]

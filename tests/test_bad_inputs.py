@@ -765,3 +765,37 @@ def test_a_failed_page_names_the_templates_own_cell_and_the_index_marks_it(tmp_p
     failed = index.find(id="failed-pages")
     assert failed is not None and "1 indicator page failed" in failed.get_text()
     assert "gdp: failed: indicator.ipynb, cell 4: ValueError: no page for gdp" in index.select_one("ul.failed-pages").get_text()
+
+
+# --- clear messages (issue 22) ----------------------------------------------------------------------
+
+
+def _header_cell(file: str, column: str, written: str):
+    def change(folder: Path) -> None:
+        text = (folder / file).read_text(encoding="utf-8")
+        first, rest = text.split("\n", 1)
+        cells = first.split(",")
+        cells[cells.index(column)] = written
+        (folder / file).write_text(",".join(cells) + "\n" + rest, encoding="utf-8")
+
+    return change
+
+
+MESSAGE_CASES = [
+    ("decimal-comma-in-a-pledge", _set_cells("pledges.csv", LESS_THAN, quoted_value="1,9"),
+     [f"pledges.csv, row {LESS_THAN}, field 'quoted_value'", "'1,9' has a decimal comma"]),
+    ("decimal-comma-in-an-observation", _set_cells("observations.csv", INCOME_2022, quoted_value="6030,2"),
+     [f"observations.csv, row {INCOME_2022}, field 'quoted_value'", "'6030,2' has a decimal comma"]),
+    ("inverted-natural-bounds", _set_cells("indicators.csv", FOREST, lower_bound="100", upper_bound="0"),
+     [f"indicators.csv, row {FOREST}, field 'lower_bound'", "natural bounds inverted: lower_bound 100 is above "
+                                                              "upper_bound 0"]),
+    ("header-cell-with-a-stray-space", _header_cell("observations.csv", "value", " value"),
+     ["observations.csv, row 1, field 'value'", "header cell ' value' has stray spaces: write 'value'"]),
+    ("header-cell-with-a-trailing-space", _header_cell("sources.csv", "note", "note "),
+     ["sources.csv, row 1, field 'note'", "has stray spaces"]),
+]
+
+
+@pytest.mark.parametrize(("change", "phrases"), [c[1:] for c in MESSAGE_CASES], ids=[c[0] for c in MESSAGE_CASES])
+def test_a_slip_gets_a_message_that_names_its_cause(tmp_path, change, phrases):
+    test_bad_file(tmp_path, change, phrases)
