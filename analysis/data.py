@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import data_rules, paths
+from . import data_rules, data_text, paths
 from .data_errors import DataValidationError
 
 TABLES = ("sources", "indicators", "pledges", "observations")
@@ -230,7 +230,7 @@ def _check_header(folder: Path, resource: dict) -> list[tuple[str, int | None, s
     rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
     if not any(cell.strip() for r in rows for cell in r):
         return [(file, None, None, "has a header but no rows (an empty table is refused)")]
-    return _check_numbers(file, resource, header, rows)
+    return _check_numbers(file, resource, header, rows) + data_text.text_problems(file, resource, header, rows)
 
 
 #: A number as the tables write it: ASCII digits, an optional sign, decimals and exponent.

@@ -289,11 +289,21 @@ def source_info(dataset: Dataset) -> pd.DataFrame:
     return dataset.sources.set_index("source_id")
 
 
+def readable_url(url: str) -> str:
+    """The address to show as a link's text: percent-decoded where that gives readable text (a Chinese
+    path), else as written (never decoded into a control, format or bidirectional character)."""
+    import unicodedata
+
+    decoded = unquote(url)
+    hidden = any(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp") for ch in decoded)
+    return url if hidden else decoded
+
+
 def source_link(source: pd.Series) -> Safe:
     """The source's link (``<a href>`` to its full URL), or where the document is kept when it has none."""
     url = source.get("url")
     if isinstance(url, str) and url.startswith(("http://", "https://")):
-        return Safe(f'<a class="zt-url" href="{esc(url)}" rel="noopener">{esc(unquote(url))}</a>')
+        return Safe(f'<a class="zt-url" href="{esc(url)}" rel="noopener">{esc(readable_url(url))}</a>')
     document = source.get("document")
     if isinstance(document, str) and document:
         return Safe(f"no public link recorded; the document is kept in the project's source documents "

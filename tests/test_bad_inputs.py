@@ -799,3 +799,52 @@ MESSAGE_CASES = [
 @pytest.mark.parametrize(("change", "phrases"), [c[1:] for c in MESSAGE_CASES], ids=[c[0] for c in MESSAGE_CASES])
 def test_a_slip_gets_a_message_that_names_its_cause(tmp_path, change, phrases):
     test_bad_file(tmp_path, change, phrases)
+
+
+# --- text that cannot restructure or reorder a page (issue 22) ------------------------------------
+
+TEXT_CASES = [
+    ("bidi-override-in-a-name", _set_cells("indicators.csv", FOREST, name="Forest \u202ecoverage"),
+     [f"indicators.csv, row {FOREST}, field 'name'", "bidirectional control character (U+202E)", "Forest \\u202ecoverage"]),
+    ("bidi-isolate-in-a-quote", _set_cells("pledges.csv", LESS_THAN, quote="\u2066reduce the income gap between urban "
+                                           "and rural residents to less than 1.9\u2069"),
+     [f"pledges.csv, row {LESS_THAN}, field 'quote'", "bidirectional control character (U+2066)"]),
+    ("bell-in-a-note", _set_cells("observations.csv", INCOME_2022, note="checked\x07twice"),
+     [f"observations.csv, row {INCOME_2022}, field 'note'", "control character (U+0007)", "checked\\u0007twice"]),
+    ("tab-in-a-title", _set_cells("sources.csv", PLAN, title="Implementation\tPlan"),
+     [f"sources.csv, row {PLAN}, field 'title'", "control character (U+0009)"]),
+    ("line-break-in-a-title", _set_cells("sources.csv", PLAN, title_en="Implementation Plan\n<h1>Fake</h1>"),
+     [f"sources.csv, row {PLAN}, field 'title_en'", "holds a line break", "Plan\\n<h1>"]),
+    ("line-separator-in-an-issuer", _set_cells("sources.csv", PLAN, issuer="Zhejiang\u2028provincial authorities"),
+     [f"sources.csv, row {PLAN}, field 'issuer'", "holds a line break", "Zhejiang\\u2028provincial"]),
+    ("line-break-in-a-name", _set_cells("indicators.csv", INCOME, name="Per capita\ndisposable income"),
+     [f"indicators.csv, row {INCOME}, field 'name'", "holds a line break"]),
+    ("line-break-in-an-id", _set_cells("pledges.csv", LESS_THAN, pledge_id="CPPLAN21-007\n"),
+     [f"pledges.csv, row {LESS_THAN}, field 'pledge_id'", "holds a line break"]),
+    ("name-far-too-long", _set_cells("indicators.csv", FOREST, name="Forest coverage " + "very " * 200),
+     [f"indicators.csv, row {FOREST}, field 'name'", "is 1016 characters long; a name has at most 500"]),
+    ("zero-width-joiner-shown-escaped", _set_cells("indicators.csv", FOREST, theme="ecology\u200d_energy"),
+     [f"indicators.csv, row {FOREST}, field 'theme'", "'ecology\\u200d_energy' breaks the rule"]),
+]
+
+
+@pytest.mark.parametrize(("change", "phrases"), [c[1:] for c in TEXT_CASES], ids=[c[0] for c in TEXT_CASES])
+def test_text_that_could_reorder_a_page_is_refused(tmp_path, change, phrases):
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    change(data)
+    result = validate_in_process(data)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert_one_line(result, *phrases)
+    assert not any(ch in result.stderr for ch in "\u202e\u2066\u2028\u200d\x07\t")  # shown escaped, never raw
+
+
+def test_a_link_text_is_never_decoded_into_a_control_character():
+    import pandas as pd
+
+    from analysis.tables import source_link
+
+    hostile = str(source_link(pd.Series({"url": "https://example.org/%E2%80%AEfdp.exe%0A%00"})))
+    assert ">https://example.org/%E2%80%AEfdp.exe%0A%00</a>" in hostile and "\u202e" not in hostile
+    chinese = str(source_link(pd.Series({"url": "http://example.org/%E6%B5%99%E6%B1%9F%20x"})))
+    assert ">http://example.org/浙江 x</a>" in chinese  # readable where decoding is harmless
