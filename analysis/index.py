@@ -31,6 +31,16 @@ VERDICT_YEAR = 2025
 CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; "
                            "form-action 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'")
 
+
+def script_policy(script: str) -> str:
+    """The same policy for a page that runs one inline script of its own (the pledge explorer): that
+    script only, named by its sha256 (no ``'unsafe-inline'``, nothing else may run)."""
+    import base64
+    import hashlib
+
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return CONTENT_SECURITY_POLICY.replace("script-src 'none'", f"script-src 'sha256-{digest}'")
+
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(paths.PACKAGE_DIR / "templates"),
     autoescape=True,

@@ -480,7 +480,8 @@ def page_exporter():
 
 def render_page(nb, title: str, exporter=None) -> str:
     """Reader's HTML of an executed page: its outputs, a table of contents of the ``##`` sections
-    under the title, a small inline stylesheet, no script and nothing loaded from the network."""
+    under the title, a small inline stylesheet, no script (the reports' Content-Security-Policy
+    forbids any) and nothing loaded from the network."""
     import html
 
     from .render import reader_notebook
@@ -493,7 +494,10 @@ def render_page(nb, title: str, exporter=None) -> str:
     if items and "</h1>" in body:
         nav = f'<nav class="toc" aria-label="Contents"><strong>Contents</strong><ol>{items}</ol></nav>'
         body = body.replace("</h1>", "</h1>" + nav, 1)
+    from .index import CONTENT_SECURITY_POLICY
+
     return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
             f"<title>{html.escape(title)}</title>\n<style>{_PAGE_CSS}{TABLE_CSS}</style>\n</head>\n<body>\n<main>\n{body}\n"
             "</main>\n</body>\n</html>\n")
