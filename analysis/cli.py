@@ -150,12 +150,18 @@ def main(argv: list[str] | None = None) -> int:
     from .data_errors import DataValidationError
     from .run import BuildError
 
+    import signal
+
+    from .processes import interrupt_on_sigterm
+
+    if args.command == "build":
+        interrupt_on_sigterm()  # SIGTERM stops the build as Ctrl-C does
     try:
         return args.func(args)
     except (DataValidationError, BuildError) as exc:
         for line in getattr(exc, "listed", None) or [str(exc)]:
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("error: interrupted; reports already written are kept", file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", signal.SIGINT)

@@ -336,6 +336,9 @@ def _engine():
 def _init_worker(tpl: str, kernel: str, log: str) -> None:
     from multiprocessing.util import Finalize
 
+    from .processes import worker_init
+
+    worker_init(cleanup=_stop_kernel)  # dies with the build (see analysis.processes), its kernel with it
     _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, client=None, logfile=None)
     # a pool worker leaves through os._exit, which skips atexit: a finalizer with an exit priority runs
     # (without it the kernel only noticed its parent was gone, and left its sockets and connection file)
@@ -521,7 +524,9 @@ def _pool(workers: int, kernel: str, build_dir: Path):
     from multiprocessing import get_context
 
     (build_dir / "logs").mkdir(parents=True, exist_ok=True)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"), initializer=_init_worker,
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["analysis.lifeline"])  # the fork server dies with the build (if it starts here)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                                initargs=(str(template()), kernel, str(build_dir / "logs" / "indicator-kernels.log")))
 
 
@@ -554,7 +559,6 @@ def execute(plan_: Plan, kernel: str, timeout: int, jobs: int | None, reports: P
 
     ``save_state`` is called now and then (and at the end) to write the state file.
     """
-    from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     from tqdm import tqdm
@@ -568,47 +572,26 @@ def execute(plan_: Plan, kernel: str, timeout: int, jobs: int | None, reports: P
     todo = dict(plan_.todo)
     if not todo:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            from .processes import stop_pool
+
+            stop_pool(pool)
         return outcomes
     (reports / SUBDIR).mkdir(parents=True, exist_ok=True)
     workers = _workers(plan_, jobs)
     bar = tqdm(total=len(plan_.todo) + len(plan_.cached), initial=len(plan_.cached), desc="indicator pages",
                unit="page", disable=not progress, file=sys.stderr)
-    last_save = time.monotonic()
-    for attempt in range(2):
-        if not todo:
-            break
-        if attempt > 0 or pool is None:
-            pool = _pool(workers, kernel, build_dir)
-        try:
-            with pool:
-                futures = {pool.submit(run_page, ind, plan_.parameters, str(reports / SUBDIR / f"{ind}.html"),
-                                       timeout): ind for ind in sorted(todo)}
-                for future in as_completed(futures):
-                    ind = futures[future]
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        if attempt == 0:
-                            continue  # retried in a new pool
-                        result = {"status": "failed", "seconds": 0.0, "error": "worker crashed", "title": ""}
-                    except Exception as exc:  # noqa: BLE001 - one page's failure is reported, not raised
-                        result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "title": ""}
-                    key = todo.pop(ind)
-                    ok = result["status"] == "ok"
-                    outcome = PageOutcome(ind, result["status"], round(result["seconds"], 2), result["error"],
-                                          key if ok else "", result["title"], dict(plan_.parameters, indicator_id=ind))
-                    if not ok and pages_state.get(ind, {}).get("title"):
-                        outcome.title = pages_state[ind]["title"]
-                    outcomes.append(outcome)
-                    pages_state[ind] = asdict(outcome)
-                    bar.set_postfix_str(f"{ind}: {outcome.status}", refresh=False)
-                    bar.update(1)
-                    if time.monotonic() - last_save > 2:
-                        save_state()
-                        last_save = time.monotonic()
-        except BrokenProcessPool:
-            pass
+    try:
+        for attempt in range(2):
+            if not todo:
+                break
+            if attempt > 0 or pool is None:
+                pool = _pool(workers, kernel, build_dir)
+            try:
+                _run_pages(pool, todo, attempt, plan_, timeout, reports, pages_state, outcomes, bar, save_state)
+            except BrokenProcessPool:
+                pass
+    finally:  # interrupted too: the pages written so far are recorded, and not done again next time
+        save_state()
     for ind in todo:  # left after the retry: the pool could not run them
         outcome = PageOutcome(ind, "failed", 0.0, "worker crashed", "", "", dict(plan_.parameters, indicator_id=ind))
         outcomes.append(outcome)
@@ -616,6 +599,53 @@ def execute(plan_: Plan, kernel: str, timeout: int, jobs: int | None, reports: P
     bar.close()
     save_state()
     return sorted(outcomes, key=lambda o: o.name)
+
+
+def _run_pages(pool, todo: dict, attempt: int, plan_: Plan, timeout: int, reports: Path, pages_state: dict,
+               outcomes: list, bar, save_state) -> None:
+    """Submit every page of ``todo`` to ``pool`` and record each outcome as it comes (a page whose
+    worker crashed stays in ``todo`` on the first attempt, to be retried in a new pool). An
+    interruption stops the workers at once (:func:`analysis.processes.stop_pool`)."""
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .processes import stop_pool
+
+    last_save = time.monotonic()
+    with pool:
+        try:
+            futures = {pool.submit(run_page, ind, plan_.parameters, str(reports / SUBDIR / f"{ind}.html"),
+                                   timeout): ind for ind in sorted(todo)}
+            for future in as_completed(futures):
+                ind = futures[future]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    if attempt == 0:
+                        continue  # retried in a new pool
+                    result = {"status": "failed", "seconds": 0.0, "error": "worker crashed", "title": ""}
+                except Exception as exc:  # noqa: BLE001 - one page's failure is reported, not raised
+                    result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "title": ""}
+                outcome = _outcome(ind, todo.pop(ind), result, plan_, pages_state)
+                outcomes.append(outcome)
+                pages_state[ind] = asdict(outcome)
+                bar.set_postfix_str(f"{ind}: {outcome.status}", refresh=False)
+                bar.update(1)
+                if time.monotonic() - last_save > 2:
+                    save_state()
+                    last_save = time.monotonic()
+        except KeyboardInterrupt:
+            stop_pool(pool)
+            raise
+
+
+def _outcome(ind: str, key: str, result: dict, plan_: Plan, pages_state: dict) -> PageOutcome:
+    ok = result["status"] == "ok"
+    outcome = PageOutcome(ind, result["status"], round(result["seconds"], 2), result["error"], key if ok else "",
+                          result["title"], dict(plan_.parameters, indicator_id=ind))
+    if not ok and pages_state.get(ind, {}).get("title"):
+        outcome.title = pages_state[ind]["title"]
+    return outcome
 
 
 def available(reports: Path) -> set[str]:

@@ -39,6 +39,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import folders, pages, paths
+from .processes import stop_pool, worker_init
 
 # papermill imports nbformat, which imports jsonschema, whose optional IRI-format checker
 # (rfc3987_syntax, pulled in by Jupyter's dependencies) compiles a grammar on import: a second per
@@ -449,6 +450,17 @@ def build(
                              progress, reports, build_dir)
 
 
+def _completed(futures, pool, page_pool):
+    """``as_completed(futures)``; an interruption (Ctrl-C, SIGTERM) stops both pools' workers at once
+    rather than waiting for the notebooks they run (:func:`analysis.processes.stop_pool`)."""
+    try:
+        yield from as_completed(futures)
+    except KeyboardInterrupt:
+        stop_pool(pool)
+        stop_pool(page_pool)
+        raise
+
+
 def _check_request(timeout, jobs, only, output) -> None:
     """The options alone: a time limit in range, at least one job, names (not paths) for ``--only``,
     and an output folder the build may write into (:func:`analysis.folders.output_problem`)."""
@@ -496,7 +508,8 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
 
     # start the worker server now: it imports papermill and nbconvert while the data is validated
     context = get_context("forkserver")
-    context.set_forkserver_preload(["analysis.run", "analysis.render", "papermill", "nbconvert"])
+    # analysis.lifeline first: the fork server dies with the build (analysis.processes)
+    context.set_forkserver_preload(["analysis.lifeline", "analysis.run", "analysis.render", "papermill", "nbconvert"])
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
@@ -515,8 +528,7 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
         dataset, page_plan = _validate(parameters, page_only, page_parameters, page_plan, kernel, state, reports,
                                        build_dir, force)
     except BaseException:  # the build stops before the pages: the workers go, with their kernels
-        if page_pool is not None:
-            page_pool.shutdown(cancel_futures=True)
+        stop_pool(page_pool)
         raise
     outcomes: dict[str, Outcome] = {}
     todo = []
@@ -534,13 +546,13 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
     bar = tqdm(total=len(notebooks), desc="reports", unit="nb", disable=not progress, file=sys.stderr,
                initial=len(notebooks) - len(todo))
     if todo:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init) as pool:
             futures = {
                 pool.submit(execute_one, str(nb), str(build_dir / "executed" / nb.name), parameters[nb], kernel,
                             timeout): (nb, digest)
                 for nb, digest in todo
             }
-            for future in as_completed(futures):
+            for future in _completed(futures, pool, page_pool):
                 nb, digest = futures[future]
                 try:
                     result = future.result()

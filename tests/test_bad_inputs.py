@@ -848,3 +848,86 @@ def test_a_link_text_is_never_decoded_into_a_control_character():
     assert ">https://example.org/%E2%80%AEfdp.exe%0A%00</a>" in hostile and "\u202e" not in hostile
     chinese = str(source_link(pd.Series({"url": "http://example.org/%E6%B5%99%E6%B1%9F%20x"})))
     assert ">http://example.org/浙江 x</a>" in chinese  # readable where decoding is harmless
+
+
+# --- a killed build leaves nothing running (issue 22) ------------------------------------------------
+
+
+def _slow_template(tmp_path: Path, slow: str) -> dict:
+    """Notebooks whose indicator template sleeps on ``slow``'s page; the folders of a build of them."""
+    import nbformat
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(paths.notebooks_dir(), notebooks)
+    template = nbformat.read(notebooks / "indicator.ipynb", as_version=4)
+    code = [i for i, cell in enumerate(template.cells) if cell.cell_type == "code"]
+    template.cells.insert(code[1] + 1, nbformat.v4.new_code_cell(f"if indicator_id == {slow!r}:\n"
+                                                                 "    import time\n    time.sleep(600)"))
+    nbformat.write(template, notebooks / "indicator.ipynb")
+    return {"ZJCP_NOTEBOOKS_DIR": str(notebooks), "ZJCP_REPORTS_DIR": str(tmp_path / "reports"),
+            "ZJCP_BUILD_DIR": str(tmp_path / "build")}
+
+
+def _start_build(env: dict, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "analysis", "build", "--quiet", *args], env=dict(os.environ, **env),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait(predicate, seconds: float) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return predicate()
+
+
+def _running(pids) -> list[int]:
+    import psutil
+
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def _kernels_of(pid: int) -> list:
+    import psutil
+
+    return [p for p in psutil.Process(pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGKILL"])
+def test_a_killed_build_leaves_nothing_running(tmp_path, signal_name):
+    import signal
+
+    import psutil
+
+    env = _slow_template(tmp_path, "urban_rural_income_ratio")
+    build = _start_build(env, "--only", "gdp", "--only", "urban_rural_income_ratio", "--jobs", "2")
+    try:
+        page = tmp_path / "reports" / "indicators" / "gdp.html"
+        assert _wait(lambda: page.is_file() and len(_kernels_of(build.pid)) >= 2, 240), build.stderr
+        _wait(lambda: False, 3)  # the build receives the finished page
+        family = [p.pid for p in psutil.Process(build.pid).children(recursive=True)]
+        assert len(family) >= 4  # the fork server, two workers, their kernels
+        build.send_signal(getattr(signal, signal_name))
+        _, stderr = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert _wait(lambda: not _running(family), 30), [psutil.Process(p).cmdline() for p in _running(family)]
+    if signal_name == "SIGTERM":
+        assert build.returncode == 143
+        assert stderr.strip().splitlines()[-1] == "error: interrupted; reports already written are kept"
+        state = json.loads((tmp_path / "build" / "state.json").read_text())
+        assert state["pages"]["gdp"]["status"] == "ok"  # recorded: the next build does not redo it
+        again = run_build(env, "--only", "gdp")
+        assert again.returncode == 0, again.stderr
+        assert "indicator pages: 0 built, 1 unchanged, 0 failed" in again.stdout
