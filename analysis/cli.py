@@ -147,12 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from .data_errors import DataValidationError
-    from .run import BuildError
-
     import signal
 
+    from .data_errors import DataValidationError
     from .processes import interrupt_on_sigterm
+    from .run import BuildError
 
     if args.command == "build":
         interrupt_on_sigterm()  # SIGTERM stops the build as Ctrl-C does
