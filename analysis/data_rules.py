@@ -322,19 +322,28 @@ def magnitude_words(frame: pd.DataFrame) -> list[Problem]:
 
 # --- measure and unit -----------------------------------------------------------------------------
 
-#: The units each measure may be expressed in (None: any unit but those of :data:`NOT_FOR`).
+#: The units each measure may be expressed in (None: any unit but those of :data:`NOT_FOR`); a ratio
+#: may also be any unit "per" something (per 1,000 persons, yuan per kWh).
 UNITS_FOR = {"growth": {"%", "percentage points"}, "share": {"%"}, "ratio": {"ratio", "%"}}
 NOT_FOR = {"level": {"%", "percentage points"}}
 _MEASURE_WORDS = {"growth": "a growth rate", "share": "a share", "ratio": "a ratio", "level": "a level"}
+
+
+def _unit_fits(measure: str, unit: str) -> bool:
+    allowed = UNITS_FOR.get(measure)
+    if measure == "ratio" and isinstance(unit, str) and re.search(r"(^|\s)per\s", unit):
+        return True
+    return (allowed is None or unit in allowed) and unit not in NOT_FOR.get(measure, set())
 
 
 def measure_and_unit(indicators: pd.DataFrame) -> list[Problem]:
     """Indicators whose ``measure`` contradicts their unit (a growth rate in yuan, a level in %)."""
     problems = []
     for index, measure, unit in zip(indicators.index, indicators["measure"], indicators["unit"]):
-        allowed, refused = UNITS_FOR.get(measure), NOT_FOR.get(measure, set())
-        if (allowed is not None and unit not in allowed) or unit in refused:
-            where = f"is expressed in {' or '.join(sorted(allowed))}" if allowed else f"is not expressed in {unit}"
+        allowed = UNITS_FOR.get(measure)
+        if not _unit_fits(measure, unit):
+            also = " or a unit per something" if measure == "ratio" else ""
+            where = f"is expressed in {' or '.join(sorted(allowed))}{also}" if allowed else f"is not expressed in {unit}"
             problems.append((indicators.attrs["file"], index + 2, "measure",
                              f"measure '{measure}' contradicts unit '{unit}': {_MEASURE_WORDS[measure]} {where}"))
     return problems

@@ -931,3 +931,17 @@ def test_a_killed_build_leaves_nothing_running(tmp_path, signal_name):
         again = run_build(env, "--only", "gdp")
         assert again.returncode == 0, again.stderr
         assert "indicator pages: 0 built, 1 unchanged, 0 failed" in again.stdout
+
+
+def test_a_ratio_may_be_per_something(tmp_path):
+    """A ratio per 1,000 persons (childcare places) is no slip: the measure-unit rule refuses a ratio in
+    yuan, not one per something."""
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    _set_cells("indicators.csv", _row_where("indicators.csv", indicator_id="childcare_places_per_1000"),
+               measure="ratio")(data)
+    assert validate_in_process(data).returncode == 0
+    _set_cells("indicators.csv", INCOME, measure="ratio")(data)
+    result = validate_in_process(data)
+    assert result.returncode == 2
+    assert_one_line(result, f"indicators.csv, row {INCOME}, field 'measure'", "a ratio is expressed in % or ratio")
