@@ -17,7 +17,10 @@ def _validate(args: argparse.Namespace) -> int:
 
     from . import data
 
-    dataset = data.load(args.data_dir)
+    dataset = data.load(args.data_dir, provenance=True)
+    notice = data.seeds_notice()
+    if notice:
+        print(f"warning: {notice}", file=sys.stderr)
     table = data.summary(dataset)
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):
         print(
@@ -144,15 +147,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    import signal
+
     from .data_errors import DataValidationError
+    from .processes import interrupt_on_sigterm
     from .run import BuildError
 
+    if args.command == "build":
+        interrupt_on_sigterm()  # SIGTERM stops the build as Ctrl-C does
     try:
         return args.func(args)
     except (DataValidationError, BuildError) as exc:
         for line in getattr(exc, "listed", None) or [str(exc)]:
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("error: interrupted; reports already written are kept", file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", signal.SIGINT)

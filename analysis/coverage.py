@@ -6,10 +6,12 @@ Moved out of :mod:`analysis.data` (which re-exports :data:`HEADLINE`, :func:`cov
 
 from __future__ import annotations
 
+import numbers
 import sys
 
 import pandas as pd
 
+from . import arguments
 from .data import ACHIEVED_STATUSES, Dataset
 
 #: The headline indicators of the four themes: the yearly official series a reader expects to find.
@@ -76,9 +78,7 @@ def coverage(
         (the number of distinct sources behind the covered years). ``attrs["span"]`` holds
         ``(start, end)``.
     """
-    unknown = [i for i in indicators if i not in set(dataset.indicators["indicator_id"])]
-    if unknown:
-        raise ValueError(f"coverage: unknown indicator {unknown[0]!r}")
+    indicators, geographies = _check(dataset, indicators, geographies, start, end)
     obs = dataset.observations
     obs = obs[obs["status"].isin(ACHIEVED_STATUSES) & obs["current"].astype(bool)]
     obs = obs[obs["indicator_id"].isin(indicators) & obs["geography"].isin(geographies)]
@@ -110,6 +110,21 @@ def coverage(
     table = pd.DataFrame(rows)
     table.attrs["span"] = (start, end)
     return table
+
+
+def _check(dataset, indicators, geographies, start, end) -> tuple[list[str], list[str]]:
+    """:func:`coverage`'s arguments (see :mod:`analysis.arguments`): lists of known ids and places, years."""
+    from .params import dataset_places
+
+    arguments.dataset(dataset, "coverage")
+    indicators = arguments.names(indicators, "indicators", "coverage")
+    geographies = arguments.names(geographies, "geographies", "coverage")
+    arguments.known(indicators, dataset.indicators["indicator_id"], "indicators", "coverage", "indicator")
+    arguments.known(geographies, dataset_places(dataset), "geographies", "coverage", "geography")
+    for name, value in (("start", start), ("end", end)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)):
+            raise TypeError(f"coverage: {name} must be an integer year, got {value!r}")
+    return indicators, geographies
 
 
 class _CallableModule(sys.modules[__name__].__class__):

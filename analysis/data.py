@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import paths
+from . import data_rules, data_text, paths
 from .data_errors import DataValidationError
 
 TABLES = ("sources", "indicators", "pledges", "observations")
@@ -67,7 +67,7 @@ class Dataset:
         return iter((self.sources, self.indicators, self.pledges, self.observations))
 
 
-def load(data_dir: Path | str | None = None, *, all_vintages: bool = False) -> Dataset:
+def load(data_dir: Path | str | None = None, *, all_vintages: bool = False, provenance: bool = False) -> Dataset:
     """Validate and load the dataset.
 
     Parameters
@@ -78,6 +78,10 @@ def load(data_dir: Path | str | None = None, *, all_vintages: bool = False) -> D
         Keep every observation, including those a later source revised (``current`` False) and
         forecasts. By default each indicator, geography and year keeps only its current achieved
         figure.
+    provenance : bool, default False
+        Also check every quote against its seed document, when the seed documents are present
+        (:func:`seeds_notice` says when they are not): each document named exists with its sha256,
+        and each quote citing it is verbatim in it. The build and ``validate`` ask for it.
 
     Returns
     -------
@@ -94,10 +98,23 @@ def load(data_dir: Path | str | None = None, *, all_vintages: bool = False) -> D
     frames = {name: _read_table(folder, descriptor, name) for name in TABLES}
     _validate_across_tables(frames)
     _check_plausibility(frames)
+    if provenance and paths.seeds_dir().is_dir():
+        found = data_rules.provenance(frames["sources"], [frames["pledges"], frames["observations"]], paths.seeds_dir())
+        if found:
+            raise DataValidationError(found)
     obs = _mark_current(frames["observations"], frames["sources"])
     if not all_vintages:
         obs = obs[obs["current"]].reset_index(drop=True)
     return Dataset(frames["sources"], frames["indicators"], frames["pledges"], obs, folder)
+
+
+def seeds_notice() -> str | None:
+    """One line saying that the seed documents are missing (so quotes were not checked), else None."""
+    folder = paths.seeds_dir()
+    if folder.is_dir():
+        return None
+    return (f"source documents not found at {folder}: quotes were not checked against them "
+            "(set ZJCP_SEEDS_DIR to check them)")
 
 
 def _rel(folder: Path, name: str) -> str:
@@ -208,6 +225,9 @@ def _check_header(folder: Path, resource: dict) -> list[tuple[str, int | None, s
     for delimiter, name in ((";", "semicolons"), ("\t", "tabs")):
         if len(header) < len(expected) and delimiter in ",".join(header):
             return [(file, 1, None, f"fields are separated by {name}, not commas (as some spreadsheets export)")]
+    spaced = [c for c in header if c != c.strip() and c.strip() in expected]
+    if spaced:
+        return [(file, 1, c.strip(), f"header cell {cell_text(c)} has stray spaces: write '{c.strip()}'") for c in spaced]
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
     if missing:
@@ -219,7 +239,7 @@ def _check_header(folder: Path, resource: dict) -> list[tuple[str, int | None, s
     rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
     if not any(cell.strip() for r in rows for cell in r):
         return [(file, None, None, "has a header but no rows (an empty table is refused)")]
-    return _check_numbers(file, resource, header, rows)
+    return _check_numbers(file, resource, header, rows) + data_text.text_problems(file, resource, header, rows)
 
 
 #: A number as the tables write it: ASCII digits, an optional sign, decimals and exponent.
@@ -227,13 +247,22 @@ _ASCII_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _ASCII_INTEGER = re.compile(r"-?[0-9]+")
 
 
+#: A figure as a quote writes it with thousands separators: groups of three digits after each comma.
+_THOUSANDS = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+
+
 def _check_numbers(file: str, resource: dict, header: list[str], rows: list[list[str]]):
-    """Numbers in ASCII digits only: NaN, inf and full-width digits are refused, with the cell shown."""
+    """Numbers in ASCII digits only: NaN, inf and full-width digits are refused, with the cell shown;
+    a ``quoted_value`` with a comma that does not separate thousands is a decimal comma."""
     problems = []
     kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"] if f["type"] in ("number", "integer")}
     for number, cells in enumerate(rows, start=2):
         for name, cell in zip(header, cells):
             kind = kinds.get(name)
+            if name == "quoted_value" and "," in cell and re.fullmatch(r"-?[0-9][0-9,]*(\.[0-9]+)?", cell) \
+                    and not _THOUSANDS.fullmatch(cell):
+                problems.append((file, number, name, f"{cell_text(cell)} has a decimal comma (or a misplaced "
+                                 "thousands separator): write 1.9 for one point nine, 1,900 for one thousand nine hundred"))
             if kind is None or cell == "":
                 continue
             pattern = _ASCII_INTEGER if kind == "integer" else _ASCII_NUMBER
@@ -423,6 +452,12 @@ _OBSERVATION_SCHEMA = _schema("value", ["value"], [])
 def _validate_across_tables(frames: dict[str, pd.DataFrame]) -> None:
     """Rules that need more than one table or more than one cell (pandera)."""
     bounds = frames["indicators"][["indicator_id", "lower_bound", "upper_bound"]]
+    inverted = bounds[bounds["lower_bound"] > bounds["upper_bound"]]
+    if len(inverted):  # every figure of the indicator would be "outside its bounds": name the cause once
+        raise DataValidationError([
+            (frames["indicators"].attrs["file"], int(index) + 2, "lower_bound",
+             f"natural bounds inverted: lower_bound {low:g} is above upper_bound {high:g}")
+            for index, low, high in zip(inverted.index, inverted["lower_bound"], inverted["upper_bound"])])
     problems = []
     for name, schema in (("pledges", _PLEDGE_SCHEMA), ("observations", _OBSERVATION_SCHEMA)):
         frame = frames[name]
@@ -496,10 +531,14 @@ def _check_plausibility(frames: dict[str, pd.DataFrame]) -> None:
     * ``scale`` is a power of ten or a declared unit factor times one (:data:`UNIT_FACTORS`); a
       negative scale only where the quote states a decrease (:data:`DECREASE_WORDS`).
     * No source is published in the future.
-    * An achieved figure's year is neither after its source's publication year nor after this year.
-    * In a series of current achieved figures (levels, shares, ratios), a figure more than
-      :data:`JUMP_FACTOR` times or less than 1/:data:`JUMP_FACTOR` of the previous year's is an
-      error unless the row's note explains the jump (:data:`JUMP_WORDS`).
+    * An achieved figure's year is not after this year.
+    * The rules of :mod:`analysis.data_rules` (comparators and their quotes, direction and pledges,
+      years and publication dates, magnitude words, measure and unit, duplicate pledges).
+    * Once every row is right on its own, the series rules: in a series of current achieved figures
+      (levels, shares, ratios), a figure more than :data:`JUMP_FACTOR` times or less than
+      1/:data:`JUMP_FACTOR` of the previous year's is an error unless the row's note explains the
+      jump (:data:`JUMP_WORDS`); a target far from every figure of its series likewise
+      (:func:`analysis.data_rules.far_targets`).
     """
     import datetime
 
@@ -520,22 +559,28 @@ def _check_plausibility(frames: dict[str, pd.DataFrame]) -> None:
             if scale < 0 and not _states_change_of_sign(str(quote), frame.at[index, "indicator_id"]):
                 problems.append((file, index + 2, "scale", f"scale {scale:g} is negative but the quote states no decrease"
                                  " (nor, for an indicator of a reduction, an increase)"))
+    problems += data_rules.check(frames)
     obs = frames["observations"]
-    published = obs["source_id"].map(sources.set_index("source_id")["published"])
-    achieved = obs["status"].isin(ACHIEVED_STATUSES)
-    late = achieved & published.notna() & (obs["year"] > published.dt.year)
-    for index in obs.index[late.fillna(False).astype(bool)]:
-        problems.append((obs.attrs["file"], index + 2, "year", f"year {obs.at[index, 'year']} is after the publication "
-                         f"of its source '{obs.at[index, 'source_id']}' ({published[index].date()})"))
-    unfinished = achieved & (obs["year"] > today.year) & ~late.fillna(False).astype(bool)
+    unfinished = obs["status"].isin(ACHIEVED_STATUSES) & (obs["year"] > today.year)
     for index in obs.index[unfinished.fillna(False).astype(bool)]:
         problems.append((obs.attrs["file"], index + 2, "year",
                          f"year {obs.at[index, 'year']} has not ended: an achieved figure cannot be reported for it"))
     problems += _sum_links(frames["indicators"])
-    if not problems:
-        problems += _jumps(frames)
+    if not problems:  # the series rules, once every row is right on its own (a slip is reported once)
+        current = _mark_current(frames["observations"], frames["sources"])
+        problems += _jumps(frames) + data_rules.far_targets(frames, current[current["current"]])
     if problems:
-        raise DataValidationError(sorted(problems, key=lambda p: (p[0], p[1] or 0, p[2] or "", p[3])))
+        raise DataValidationError(_one_per_cell(problems))
+
+
+def _one_per_cell(problems: list) -> list:
+    """Problems in file and row order, the first found for a cell only (one slip, one line)."""
+    seen, kept = set(), []
+    for problem in problems:
+        if problem[:3] not in seen:
+            seen.add(problem[:3])
+            kept.append(problem)
+    return sorted(kept, key=lambda p: (p[0], p[1] or 0, p[2] or "", p[3]))
 
 
 def _sum_links(indicators: pd.DataFrame) -> list[tuple[str, int, str, str]]:

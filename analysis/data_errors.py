@@ -39,14 +39,34 @@ class DataValidationError(ValueError):
         super().__init__(self.problems[0] + (f" (1 of {total} problems)" if total > 1 else ""))
 
 
+def visible(text: str) -> str:
+    """``text`` with every invisible character escaped: control and format characters (a bidirectional
+    override, a zero-width joiner), line and paragraph separators, spaces other than the plain one
+    (``\u200d``, ``\n``), so that a message shows what a cell holds and cannot reorder the terminal."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if ch in _NAMED:
+            out.append(_NAMED[ch])
+        elif category[0] == "C" or category in ("Zl", "Zp") or (category == "Zs" and ch != " "):
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _format(file: str, row: int | None, field: str | None, message: str) -> str:
     where = [file]
     if row is not None:
         where.append(f"row {row}")
     if field:
         where.append(f"field '{field}'")
-    line = ", ".join(where) + f": {message}"
-    line = " ".join(line.split())  # one line, whatever a cell held
+    line = visible(", ".join(where) + f": {message}")  # one line, whatever a cell held, nothing invisible
     if len(line) > LINE_LIMIT:
         line = line[: LINE_LIMIT - 30].rstrip() + f"... ({len(line)} characters)"
     return line

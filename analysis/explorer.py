@@ -15,6 +15,7 @@ import json
 import pandas as pd
 
 from .data import Dataset
+from .index import script_policy
 from .narrative import escape, fmt, target_text
 from .progress import STATUS_COLORS, STATUS_LABELS, STATUSES
 from .tables import figure_text, theme_label
@@ -202,6 +203,7 @@ def render(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{script_policy(_SCRIPT)}">
 <link rel="icon" href="data:,">
 <title>All pledges: Zhejiang Common Prosperity tracker</title>
 <style>{_STYLE}</style>

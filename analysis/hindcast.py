@@ -22,10 +22,11 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtr, stdtrit
 
+from . import arguments
 from .data import Dataset, since_last_break
 from .progress import achieved_observations, pledge_frame
 from .progress_rules import DIRECTION_COMPARATORS, LEVEL_COMPARATORS
-from .trends import KEYS, MIN_POINTS, predict
+from .trends import KEYS, KINDS, MIN_POINTS, predict
 
 #: Readers' names of the trend models.
 KIND_LABELS = {"rw_drift": "random walk with drift", "ols": "straight-line (OLS)"}
@@ -131,6 +132,11 @@ def hindcast(dataset: Dataset, kind: str = "rw_drift", alpha: float = 0.1, min_p
         ``forecasts``: indicator_id, geography, origin, year, horizon, value, mean, lower, upper,
         inside; ``probabilities``: pledge_id, origin, target_year, probability, outcome.
     """
+    arguments.dataset(dataset, "hindcast")
+    arguments.choice(kind, KINDS, "kind", "hindcast")
+    arguments.probability(alpha, "alpha", "hindcast")
+    if isinstance(min_points, bool) or not isinstance(min_points, int) or min_points < 2:
+        raise ValueError(f"hindcast: min_points={min_points!r}: expected an integer of at least 2")
     rows, fits = [], {}
     for key, years, values, log in _series(dataset):
         for k in range(min_points - 1, len(years) - 1):
@@ -176,6 +182,7 @@ def _probabilities(dataset: Dataset, fits: dict, kind: str, min_points: int) -> 
 
 def compare(dataset: Dataset, alpha: float = 0.1, kinds=("rw_drift", "ols")) -> pd.DataFrame:
     """One row per model: coverage of the (1 - alpha) intervals, Brier score, series and forecasts."""
+    kinds = arguments.names(kinds, "kinds", "compare")
     return pd.DataFrame([hindcast(dataset, kind, alpha).summary() for kind in kinds]).set_index("kind")
 
 

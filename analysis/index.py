@@ -31,6 +31,16 @@ VERDICT_YEAR = 2025
 CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; "
                            "form-action 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'")
 
+
+def script_policy(script: str) -> str:
+    """The same policy for a page that runs one inline script of its own (the pledge explorer): that
+    script only, named by its sha256 (no ``'unsafe-inline'``, nothing else may run)."""
+    import base64
+    import hashlib
+
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return CONTENT_SECURITY_POLICY.replace("script-src 'none'", f"script-src 'sha256-{digest}'")
+
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(paths.PACKAGE_DIR / "templates"),
     autoescape=True,
@@ -60,11 +70,13 @@ def status_changes(table: pd.DataFrame, previous: dict[str, str]) -> list[dict]:
 
 
 def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | None = None,
-           verdict_year: int = VERDICT_YEAR, indicator_pages: list[dict] | None = None) -> tuple[str, dict[str, str]]:
+           verdict_year: int = VERDICT_YEAR, indicator_pages: list[dict] | None = None,
+           failed_pages: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
     """Return (HTML of the index page, pledge_id -> status for the next comparison).
 
-    ``indicator_pages`` (id, name, name_zh, theme, file per page that exists) adds the link to the
-    pledge explorer and a list of the indicator pages.
+    ``indicator_pages`` (id, name, name_zh, theme, file per page that exists, and the error of a page
+    whose last build failed) adds the link to the pledge explorer and a list of the indicator pages;
+    ``failed_pages`` (indicator id -> error) lists the pages whose last build failed.
     """
     as_of = int(as_of) if as_of is not None else default_as_of(dataset)
     table = progress_table(dataset, as_of=as_of)
@@ -96,6 +108,7 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
         table_css=Markup(tables.CSS),
         font_stack=Markup(tables.FONT_STACK),
         indicator_pages=indicator_pages or [],
+        failed_pages=failed_pages or {},
         overview=next((e for e in entries if e.get("name") == "00-overview" and e.get("has_report")), None),
         theme_labels=tables.THEME_LABELS,
     )

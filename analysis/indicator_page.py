@@ -48,6 +48,8 @@ class IndicatorSlice(data.Dataset):
     indicator_id: str = ""
     all_vintages: bool = False
     key: tuple = ()
+    #: The years a question may be asked for: those of the whole data (:func:`analysis.arguments.year_range`).
+    years: tuple | None = None
 
 
 def _signature(folder: Path) -> tuple:
@@ -104,7 +106,9 @@ def load(all_vintages: bool = False, indicator_id: str | None = None) -> data.Da
     selected = data.Dataset(*frames, everything.data_dir)
     if not all_vintages:
         selected = data.Dataset(*_current(selected), everything.data_dir)
-    return IndicatorSlice(*selected, everything.data_dir, indicator_id, all_vintages, key)
+    from .arguments import year_range
+
+    return IndicatorSlice(*selected, everything.data_dir, indicator_id, all_vintages, key, year_range(everything))
 
 
 def _sliced_from(dataset: data.Dataset) -> data.Dataset | None:

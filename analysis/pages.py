@@ -146,11 +146,7 @@ def split_only(only: list[str] | None) -> tuple[list[str] | None, list[str] | No
     None for a kind means nothing of that kind was named."""
     if not only:
         return None, None
-    try:
-        _, rows = _read("indicators.csv")
-        ids = {r.get("indicator_id") for r in rows}
-    except (OSError, ValueError, csv.Error):
-        ids = set()  # unreadable: every name is taken as a notebook's (and the data check says why)
+    ids = indicator_ids()  # unreadable: every name is taken as a notebook's (and the data check says why)
     from .run import list_notebooks
 
     stems = {p.stem for p in list_notebooks()} | {p.stem.split("-", 1)[0] for p in list_notebooks()}
@@ -190,13 +186,32 @@ def plan(only: list[str] | None, parameters: dict, kernel: str, state: dict, rep
             cached[ind] = key
         else:
             todo[ind] = key
-    present = {p.stem for p in folder.glob("*.html")} if folder.is_dir() else set()
-    remove = sorted((present | set(before)) - set(rows))
+    remove = sorted(written_pages(reports, state) - set(rows))
     return Plan(todo, cached, remove, parameters)
 
 
+def written_pages(reports: Path, state: dict) -> set[str]:
+    """Indicator ids whose page in ``reports`` a build wrote: listed in the folder's manifest, or
+    recorded in the build's state (a folder built before manifests)."""
+    from .folders import written
+
+    prefix = f"{SUBDIR}/"
+    listed = {Path(name).stem for name in written(reports) if name.startswith(prefix) and name.endswith(".html")}
+    return listed | set(state.get("pages", {}))
+
+
+def indicator_ids() -> set[str]:
+    """Every indicator id in ``indicators.csv`` (read with the csv module, no validation)."""
+    try:
+        _, rows = _read("indicators.csv")
+    except (OSError, ValueError, csv.Error):
+        return set()
+    return {r.get("indicator_id") for r in rows}
+
+
 def remove_stale(plan_: Plan, state: dict, reports: Path) -> None:
-    """Delete the pages (and their state) of indicators that no longer have a pledge or an observation."""
+    """Delete the pages (and their state) of indicators that no longer have a pledge or an observation
+    (only pages a build wrote: :func:`written_pages`)."""
     for ind in plan_.remove:
         if ID_PATTERN.fullmatch(ind):
             (reports / SUBDIR / f"{ind}.html").unlink(missing_ok=True)
@@ -327,6 +342,9 @@ def _engine():
 def _init_worker(tpl: str, kernel: str, log: str) -> None:
     from multiprocessing.util import Finalize
 
+    from .processes import worker_init
+
+    worker_init(cleanup=_stop_kernel)  # dies with the build (see analysis.processes), its kernel with it
     _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, client=None, logfile=None)
     # a pool worker leaves through os._exit, which skips atexit: a finalizer with an exit priority runs
     # (without it the kernel only noticed its parent was gone, and left its sockets and connection file)
@@ -369,7 +387,7 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dic
         title = page_title(nb) or indicator_id
         atomic_write(Path(out), render_page(nb, title, w["exporter"]))
     except PapermillExecutionError as exc:
-        status, error = "failed", f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}".strip()
+        status, error = "failed", f"{TEMPLATE}, cell {template_cell(w['notebook'], exc)}: {exc.ename}: {exc.evalue}".strip()
     except Exception as exc:  # noqa: BLE001 - a dead or stuck kernel fails this page only
         status, restart = "failed", True
         text = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
@@ -383,6 +401,16 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dic
         _stop_kernel()
     return {"status": status, "seconds": time.perf_counter() - start, "error": error.replace("\n", " "),
             "title": title}
+
+
+def template_cell(template, exc) -> str:
+    """The failing cell's number in the template itself, as a fresh "Run All" numbers it (its code
+    cells, from 1), found by its source; the count of the warm kernel, which ran every page before,
+    and the cell papermill injects say nothing to the template's reader."""
+    code = [cell.source for cell in template.cells if cell.cell_type == "code"]
+    if exc.source in code:
+        return str(code.index(exc.source) + 1)
+    return "of the injected parameters"
 
 
 def page_title(nb) -> str:
@@ -461,7 +489,8 @@ def page_exporter():
 
 def render_page(nb, title: str, exporter=None) -> str:
     """Reader's HTML of an executed page: its outputs, a table of contents of the ``##`` sections
-    under the title, a small inline stylesheet, no script and nothing loaded from the network."""
+    under the title, a small inline stylesheet, no script (the reports' Content-Security-Policy
+    forbids any) and nothing loaded from the network."""
     import html
 
     from .render import reader_notebook
@@ -474,7 +503,10 @@ def render_page(nb, title: str, exporter=None) -> str:
     if items and "</h1>" in body:
         nav = f'<nav class="toc" aria-label="Contents"><strong>Contents</strong><ol>{items}</ol></nav>'
         body = body.replace("</h1>", "</h1>" + nav, 1)
+    from .index import CONTENT_SECURITY_POLICY
+
     return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
             f"<title>{html.escape(title)}</title>\n<style>{_PAGE_CSS}{TABLE_CSS}</style>\n</head>\n<body>\n<main>\n{body}\n"
             "</main>\n</body>\n</html>\n")
@@ -498,7 +530,9 @@ def _pool(workers: int, kernel: str, build_dir: Path):
     from multiprocessing import get_context
 
     (build_dir / "logs").mkdir(parents=True, exist_ok=True)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"), initializer=_init_worker,
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["analysis.lifeline"])  # the fork server dies with the build (if it starts here)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                                initargs=(str(template()), kernel, str(build_dir / "logs" / "indicator-kernels.log")))
 
 
@@ -531,7 +565,6 @@ def execute(plan_: Plan, kernel: str, timeout: int, jobs: int | None, reports: P
 
     ``save_state`` is called now and then (and at the end) to write the state file.
     """
-    from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     from tqdm import tqdm
@@ -545,47 +578,26 @@ def execute(plan_: Plan, kernel: str, timeout: int, jobs: int | None, reports: P
     todo = dict(plan_.todo)
     if not todo:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            from .processes import stop_pool
+
+            stop_pool(pool)
         return outcomes
     (reports / SUBDIR).mkdir(parents=True, exist_ok=True)
     workers = _workers(plan_, jobs)
     bar = tqdm(total=len(plan_.todo) + len(plan_.cached), initial=len(plan_.cached), desc="indicator pages",
                unit="page", disable=not progress, file=sys.stderr)
-    last_save = time.monotonic()
-    for attempt in range(2):
-        if not todo:
-            break
-        if attempt > 0 or pool is None:
-            pool = _pool(workers, kernel, build_dir)
-        try:
-            with pool:
-                futures = {pool.submit(run_page, ind, plan_.parameters, str(reports / SUBDIR / f"{ind}.html"),
-                                       timeout): ind for ind in sorted(todo)}
-                for future in as_completed(futures):
-                    ind = futures[future]
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        if attempt == 0:
-                            continue  # retried in a new pool
-                        result = {"status": "failed", "seconds": 0.0, "error": "worker crashed", "title": ""}
-                    except Exception as exc:  # noqa: BLE001 - one page's failure is reported, not raised
-                        result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "title": ""}
-                    key = todo.pop(ind)
-                    ok = result["status"] == "ok"
-                    outcome = PageOutcome(ind, result["status"], round(result["seconds"], 2), result["error"],
-                                          key if ok else "", result["title"], dict(plan_.parameters, indicator_id=ind))
-                    if not ok and pages_state.get(ind, {}).get("title"):
-                        outcome.title = pages_state[ind]["title"]
-                    outcomes.append(outcome)
-                    pages_state[ind] = asdict(outcome)
-                    bar.set_postfix_str(f"{ind}: {outcome.status}", refresh=False)
-                    bar.update(1)
-                    if time.monotonic() - last_save > 2:
-                        save_state()
-                        last_save = time.monotonic()
-        except BrokenProcessPool:
-            pass
+    try:
+        for attempt in range(2):
+            if not todo:
+                break
+            if attempt > 0 or pool is None:
+                pool = _pool(workers, kernel, build_dir)
+            try:
+                _run_pages(pool, todo, attempt, plan_, timeout, reports, pages_state, outcomes, bar, save_state)
+            except BrokenProcessPool:
+                pass
+    finally:  # interrupted too: the pages written so far are recorded, and not done again next time
+        save_state()
     for ind in todo:  # left after the retry: the pool could not run them
         outcome = PageOutcome(ind, "failed", 0.0, "worker crashed", "", "", dict(plan_.parameters, indicator_id=ind))
         outcomes.append(outcome)
@@ -593,6 +605,53 @@ def execute(plan_: Plan, kernel: str, timeout: int, jobs: int | None, reports: P
     bar.close()
     save_state()
     return sorted(outcomes, key=lambda o: o.name)
+
+
+def _run_pages(pool, todo: dict, attempt: int, plan_: Plan, timeout: int, reports: Path, pages_state: dict,
+               outcomes: list, bar, save_state) -> None:
+    """Submit every page of ``todo`` to ``pool`` and record each outcome as it comes (a page whose
+    worker crashed stays in ``todo`` on the first attempt, to be retried in a new pool). An
+    interruption stops the workers at once (:func:`analysis.processes.stop_pool`)."""
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .processes import stop_pool
+
+    last_save = time.monotonic()
+    with pool:
+        try:
+            futures = {pool.submit(run_page, ind, plan_.parameters, str(reports / SUBDIR / f"{ind}.html"),
+                                   timeout): ind for ind in sorted(todo)}
+            for future in as_completed(futures):
+                ind = futures[future]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    if attempt == 0:
+                        continue  # retried in a new pool
+                    result = {"status": "failed", "seconds": 0.0, "error": "worker crashed", "title": ""}
+                except Exception as exc:  # noqa: BLE001 - one page's failure is reported, not raised
+                    result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "title": ""}
+                outcome = _outcome(ind, todo.pop(ind), result, plan_, pages_state)
+                outcomes.append(outcome)
+                pages_state[ind] = asdict(outcome)
+                bar.set_postfix_str(f"{ind}: {outcome.status}", refresh=False)
+                bar.update(1)
+                if time.monotonic() - last_save > 2:
+                    save_state()
+                    last_save = time.monotonic()
+        except KeyboardInterrupt:
+            stop_pool(pool)
+            raise
+
+
+def _outcome(ind: str, key: str, result: dict, plan_: Plan, pages_state: dict) -> PageOutcome:
+    ok = result["status"] == "ok"
+    outcome = PageOutcome(ind, result["status"], round(result["seconds"], 2), result["error"], key if ok else "",
+                          result["title"], dict(plan_.parameters, indicator_id=ind))
+    if not ok and pages_state.get(ind, {}).get("title"):
+        outcome.title = pages_state[ind]["title"]
+    return outcome
 
 
 def available(reports: Path) -> set[str]:
@@ -672,10 +731,18 @@ def link_reports(files: list[Path], dataset, reports: Path) -> dict[str, tuple[s
     return rewritten
 
 
-def index_links(dataset, reports: Path) -> list[dict]:
-    """Indicator pages that exist, by theme then name: id, name, Chinese name, theme, file."""
+def index_links(dataset, reports: Path, state: dict | None = None) -> list[dict]:
+    """Indicator pages that exist, by theme then name: id, name, Chinese name, theme, file, and
+    ``error`` when the last build of the page failed (the page shown is an earlier one)."""
     have = available(reports)
+    failed = failed_pages(state or {})
     info = dataset.indicators[dataset.indicators["indicator_id"].isin(have)].sort_values(["theme", "name"])
     return [{"id": r.indicator_id, "name": r.name, "name_zh": r.name_zh if isinstance(r.name_zh, str) else "",
-             "theme": str(r.theme), "file": f"{SUBDIR}/{r.indicator_id}.html"}
+             "theme": str(r.theme), "file": f"{SUBDIR}/{r.indicator_id}.html", "error": failed.get(r.indicator_id, "")}
             for r in info.itertuples()]
+
+
+def failed_pages(state: dict) -> dict[str, str]:
+    """Indicator id -> error, for every page whose last build failed."""
+    return {ind: record.get("error") or "failed" for ind, record in sorted(state.get("pages", {}).items())
+            if record.get("status") == "failed"}

@@ -110,7 +110,9 @@ def check_parameters(dataset, notebook: Path | str | None = None, **params) -> N
     """
     import numpy as np
 
-    low, high = int(dataset.observations["year"].min()), int(dataset.pledges["target_year"].max())
+    from .arguments import year_range
+
+    low, high = year_range(dataset)
     for name, value in params.items():
         kind = PARAMETER_KINDS.get(name)
         if kind == "year" and (

@@ -178,6 +178,30 @@ def _bounds(dataset: Dataset, indicator_id: str) -> tuple[float, float]:
     return lower, upper
 
 
+#: What :func:`trajectory` reads from its pledge (a row of the progress table).
+TRAJECTORY_FIELDS = ("indicator_id", "geography", "name", "unit", "comparator", "target_value", "target_year",
+                     "base_year", "base_value", "source_id")
+
+
+def _check_trajectory(dataset, pledge, as_of, alpha) -> None:
+    """:func:`trajectory`'s arguments (see :mod:`analysis.arguments`)."""
+    from . import arguments
+
+    arguments.dataset(dataset, "trajectory")
+    if not isinstance(pledge, pd.Series):
+        raise TypeError(f"trajectory: pledge must be one row of the progress table (a Series, e.g. table.iloc[0]), "
+                        f"got {arguments.kind_of(pledge)}")
+    if pledge.empty:
+        raise ValueError("trajectory: pledge is an empty Series; pass one row of the progress table")
+    missing = [f for f in TRAJECTORY_FIELDS if f not in pledge.index]
+    if missing:
+        raise ValueError(f"trajectory: pledge lacks {', '.join(missing)}; pass one row of the progress table")
+    if as_of is None:
+        raise TypeError("trajectory: as_of must be an integer year, got None")
+    arguments.year(dataset, as_of, "as_of", "trajectory")
+    arguments.probability(alpha, "alpha", "trajectory")
+
+
 def trajectory(dataset: Dataset, pledge: pd.Series, as_of: int, alpha: float = 0.1, ax=None):
     """Observations, fitted trend with its prediction interval (clipped to the indicator's natural
     bounds), the required path from base to target, the target marker and the as-of line, for one
@@ -188,6 +212,7 @@ def trajectory(dataset: Dataset, pledge: pd.Series, as_of: int, alpha: float = 0
     -------
     matplotlib Figure
     """
+    _check_trajectory(dataset, pledge, as_of, alpha)
     if ax is None:
         fig, ax = plt.subplots(figsize=(WIDTH, 4.0), layout="constrained")
     else:

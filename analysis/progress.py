@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import arguments
 from . import progress_rules as R
 from .data import ACHIEVED_STATUSES, Dataset, break_years
 from .period_sums import period_sums, weakest_kind
@@ -108,6 +109,18 @@ class Thresholds:
     no_target_high: float = 0.015
     no_target_med: float = 0.005
     no_target_low: float = 0.0
+
+    def __post_init__(self):
+        for name in ("on_track", "acceleration_needed", "limited", "no_target_high", "no_target_med", "no_target_low"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                    or not np.isfinite(value):
+                raise TypeError(f"Thresholds: {name} must be a finite number, got {value!r}")
+        for names in (("on_track", "acceleration_needed", "limited"), ("no_target_high", "no_target_med", "no_target_low")):
+            values = [getattr(self, n) for n in names]
+            if not values[0] >= values[1] >= values[2]:
+                listed = ", ".join(f"{n}={v!r}" for n, v in zip(names, values))
+                raise ValueError(f"Thresholds out of order: expected {' >= '.join(names)}, got {listed}")
 
 
 @dataclass(frozen=True)
@@ -230,6 +243,12 @@ def progress_table(
     """
     if method not in METHODS:
         raise ValueError(f"method {method!r}: expected one of {', '.join(METHODS)}")
+    arguments.dataset(dataset, "progress_table")
+    arguments.year(dataset, as_of, "as_of", "progress_table")
+    if thresholds is not None and not isinstance(thresholds, Thresholds):
+        raise TypeError(f"progress_table: thresholds must be a Thresholds, got {type(thresholds).__name__}")
+    if rules is not None and not isinstance(rules, Rules):
+        raise TypeError(f"progress_table: rules must be a Rules, got {type(rules).__name__}")
     thresholds = thresholds or Thresholds()
     rules = rules or Rules()
     as_of = int(default_as_of(dataset) if as_of is None else as_of)

@@ -38,7 +38,8 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import pages, paths
+from . import folders, pages, paths
+from .processes import stop_pool, worker_init
 
 # papermill imports nbformat, which imports jsonschema, whose optional IRI-format checker
 # (rfc3987_syntax, pulled in by Jupyter's dependencies) compiles a grammar on import: a second per
@@ -49,6 +50,8 @@ KERNEL = "python3"
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 DEFAULT_TIMEOUT = 600
+#: The longest time limit a notebook may be given (a day): beyond it a typo, not a wish.
+MAX_TIMEOUT = 24 * 3600
 STATE_FILE = "state.json"
 LOCK_FILE = ".lock"
 
@@ -103,8 +106,10 @@ def declared_parameters(notebook: Path) -> dict[str, dict]:
     cache_file = paths.build_dir() / "parameters.json"
     try:
         cache = json.loads(cache_file.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+    except (OSError, ValueError):
         cache = {}
+    if not isinstance(cache, dict) or not all(isinstance(v, dict) for v in cache.values()):
+        cache = {}  # not of the expected shape: read again
     if digest in cache:
         return cache[digest]
     import papermill
@@ -256,10 +261,51 @@ def output_folders(output: Path | str | None = None) -> tuple[Path, Path]:
 
 
 def load_state(build: Path) -> dict:
+    """The build state of ``build``; a missing one is no state, and so is one that is not of the
+    expected shape (one warning line, then a full build) rather than a traceback later."""
+    path = build / STATE_FILE
     try:
-        return json.loads((build / STATE_FILE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return {"notebooks": {}, "statuses": {}}
+    except (OSError, ValueError) as exc:  # not JSON, not UTF-8, not a file
+        return _no_state(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    why = _state_problem(state)
+    return _no_state(path, why) if why else state
+
+
+def _state_problem(state) -> str | None:
+    """What is wrong with the shape of a build state (None when nothing is)."""
+    if not isinstance(state, dict):
+        return f"a JSON {type(state).__name__}, not an object"
+    for key in ("notebooks", "statuses", "pages"):
+        if key in state and not isinstance(state[key], dict):
+            return f"'{key}' is not an object"
+    if "notebooks" not in state:
+        return "no 'notebooks'"
+    for key in ("notebooks", "pages"):
+        for name, record in state.get(key, {}).items():
+            if not _record_ok(record) or not _record_ok(record.get("kept", {})):
+                return f"the record of {key} '{name}' is not of the expected shape"
+    if not all(isinstance(v, str) for v in state.get("statuses", {}).values()):
+        return "'statuses' holds something else than statuses"
+    if not isinstance(state.get("validated_inputs", ""), str):
+        return "'validated_inputs' is not a hash"
+    return None
+
+
+def _record_ok(record) -> bool:
+    """A notebook's or a page's record: an object with text, a number of seconds and parameters."""
+    return (isinstance(record, dict) and isinstance(record.get("parameters", {}), dict)
+            and (record.get("kept") is None or isinstance(record["kept"], dict))
+            and isinstance(record.get("seconds") or 0, (int, float)) and not isinstance(record.get("seconds"), bool)
+            and all(isinstance(record.get(k) or "", str) for k in ("status", "title", "input_hash", "report_sha256",
+                                                                    "error")))
+
+
+def _no_state(path: Path, why: str) -> dict:
+    print(f"warning: {path} is not a build state ({why}); ignoring it: every report is built again", file=sys.stderr)
+    return {"notebooks": {}, "statuses": {}}
 
 
 def _check_writable(folder: Path) -> None:
@@ -393,17 +439,56 @@ def build(
     DataValidationError
         If the dataset is invalid, before anything is written.
     """
-    if timeout <= 0:
-        raise BuildError(f"timeout must be a positive number of seconds, got {timeout}")
-    if jobs is not None and jobs < 1:
-        raise BuildError(f"jobs must be at least 1, got {jobs}")
+    _check_request(timeout, jobs, only, output)
     notebooks, page_only = _select_all(only)
     parameters = resolve_parameters(notebooks + _page_template(page_only), raw_parameters or [])
     page_parameters = parameters.pop(pages.template(), {}) if _page_template(page_only) else {}
+    _check_page_parameters(page_parameters)
     reports, build_dir = output_folders(output)
     with build_lock(build_dir, wait):
         return _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs, kernel, timeout,
                              progress, reports, build_dir)
+
+
+def _completed(futures, pool, page_pool):
+    """``as_completed(futures)``; an interruption (Ctrl-C, SIGTERM) stops both pools' workers at once
+    rather than waiting for the notebooks they run (:func:`analysis.processes.stop_pool`)."""
+    try:
+        yield from as_completed(futures)
+    except KeyboardInterrupt:
+        stop_pool(pool)
+        stop_pool(page_pool)
+        raise
+
+
+def _check_request(timeout, jobs, only, output) -> None:
+    """The options alone: a time limit in range, at least one job, names (not paths) for ``--only``,
+    and an output folder the build may write into (:func:`analysis.folders.output_problem`)."""
+    if timeout <= 0:
+        raise BuildError(f"timeout must be a positive number of seconds, got {timeout}")
+    if timeout > MAX_TIMEOUT:
+        raise BuildError(f"timeout must be at most {MAX_TIMEOUT} seconds (a day), got {timeout}")
+    if jobs is not None and jobs < 1:
+        raise BuildError(f"jobs must be at least 1, got {jobs}")
+    for name in only or []:
+        if "/" in name or os.sep in name or name in (".", ".."):
+            raise BuildError(f"--only takes a notebook name or an indicator id, not a path: '{name}'")
+    if output is not None:
+        problem = folders.output_problem(Path(output))
+        if problem:
+            raise BuildError(problem)
+
+
+def _check_page_parameters(page_parameters: dict) -> None:
+    """``-p indicator_id``: each page sets its own, so the value would be ignored; an unknown
+    indicator is named as such, a known one is pointed to ``--only``."""
+    if "indicator_id" not in page_parameters:
+        return
+    value = page_parameters["indicator_id"]
+    if value not in pages.indicator_ids():
+        raise BuildError(f"parameter indicator_id={value!r}: unknown indicator (not in indicators.csv)")
+    raise BuildError(f"parameter indicator_id={value!r}: every page sets its own indicator_id; "
+                     f"build this indicator's page with --only {value}")
 
 
 def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs, kernel, timeout, progress,
@@ -419,11 +504,12 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
             and (page_plan is None or not (page_plan.todo or page_plan.remove))):
         # nothing changed since a build that validated these very inputs: nothing to write
         return up_to_date + _page_outcomes(page_plan, state)
-    _check_one_as_of(notebooks, parameters, state, reports)
+    _check_one_as_of(notebooks, parameters, state, reports, page_only, page_parameters)
 
     # start the worker server now: it imports papermill and nbconvert while the data is validated
     context = get_context("forkserver")
-    context.set_forkserver_preload(["analysis.run", "analysis.render", "papermill", "nbconvert"])
+    # analysis.lifeline first: the fork server dies with the build (analysis.processes)
+    context.set_forkserver_preload(["analysis.lifeline", "analysis.run", "analysis.render", "papermill", "nbconvert"])
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
@@ -442,8 +528,7 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
         dataset, page_plan = _validate(parameters, page_only, page_parameters, page_plan, kernel, state, reports,
                                        build_dir, force)
     except BaseException:  # the build stops before the pages: the workers go, with their kernels
-        if page_pool is not None:
-            page_pool.shutdown(cancel_futures=True)
+        stop_pool(page_pool)
         raise
     outcomes: dict[str, Outcome] = {}
     todo = []
@@ -454,19 +539,20 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
         else:
             todo.append((nb, input_hash(nb, parameters[nb], kernel, common)))
 
+    _claim(reports, todo, page_plan)
     # longest first (by the last run time), so the parallel workers finish together
     todo.sort(key=lambda item: -float(state["notebooks"].get(item[0].stem, {}).get("seconds") or 0.0))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     bar = tqdm(total=len(notebooks), desc="reports", unit="nb", disable=not progress, file=sys.stderr,
                initial=len(notebooks) - len(todo))
     if todo:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init) as pool:
             futures = {
                 pool.submit(execute_one, str(nb), str(build_dir / "executed" / nb.name), parameters[nb], kernel,
                             timeout): (nb, digest)
                 for nb, digest in todo
             }
-            for future in as_completed(futures):
+            for future in _completed(futures, pool, page_pool):
                 nb, digest = futures[future]
                 try:
                     result = future.result()
@@ -505,7 +591,8 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
     entries = _mark_differing(_index_entries(state, reports))
     previous_statuses = state.get("statuses", {})
     page, statuses = index.render(dataset, entries, previous_statuses, _index_as_of(entries),
-                                  indicator_pages=_page_links(dataset, reports))
+                                  indicator_pages=_page_links(dataset, reports, state),
+                                  failed_pages=pages.failed_pages(state))
     _write(reports / "index.html", page)
     state["statuses"] = statuses
     state["validated_inputs"] = common
@@ -519,7 +606,10 @@ def _validate(parameters, page_only, page_parameters, page_plan, kernel, state, 
     from . import data
     from .params import check_parameters
 
-    dataset = data.load()
+    dataset = data.load(provenance=True)
+    notice = data.seeds_notice()
+    if notice:
+        print(f"warning: {notice}", file=sys.stderr)
     page_template = [(pages.template(), page_parameters)] if _page_template(page_only) else []
     for nb, params in [*parameters.items(), *page_template]:
         try:
@@ -531,7 +621,21 @@ def _validate(parameters, page_only, page_parameters, page_plan, kernel, state, 
     _check_kernel(kernel)
     _check_writable(reports)
     _check_writable(build_dir)
+    if (reports / pages.SUBDIR).exists() and not (reports / pages.SUBDIR).is_dir():
+        raise BuildError(f"{reports / pages.SUBDIR} is not a folder: the indicator pages cannot be written there; "
+                         "move it away")
     return dataset, page_plan
+
+
+def _claim(reports: Path, todo, page_plan) -> None:
+    """Record in the folder's manifest every file this build is about to write (before writing it)."""
+    names = [f"{nb.stem}.html" for nb, _ in todo] + ["index.html"]
+    if page_plan is not None:
+        names += ["pledges.html"] + [f"{pages.SUBDIR}/{ind}.html" for ind in page_plan.todo]
+    try:
+        folders.claim(reports, names)
+    except OSError as exc:
+        raise BuildError(f"cannot write {reports / folders.MANIFEST}: {exc.strerror or exc}") from None
 
 
 def _kept(record: dict) -> dict:
@@ -562,8 +666,10 @@ def _page_parameters(record: dict) -> dict:
     return record["kept"]["parameters"] if "kept" in record else record.get("parameters", {})
 
 
-def _check_one_as_of(notebooks: list[Path], parameters: dict, state: dict, reports: Path) -> None:
-    """Refuse a build after which the folder's pages would not share one ``as_of_year``."""
+def _check_one_as_of(notebooks: list[Path], parameters: dict, state: dict, reports: Path,
+                     page_only: list[str] | None = None, page_parameters: dict | None = None) -> None:
+    """Refuse a build after which the folder's pages (themed reports and indicator pages) would not
+    share one ``as_of_year``."""
     chosen = {nb.stem for nb in notebooks}
     years = {}
     for nb in list_notebooks():
@@ -576,10 +682,46 @@ def _check_one_as_of(notebooks: list[Path], parameters: dict, state: dict, repor
         year = _effective_as_of(nb, params)
         if year is not None:
             years[nb.stem] = year
+    years.update(_page_years(state, reports, page_only, page_parameters or {}))
     if len(set(years.values())) > 1:
-        listed = ", ".join(f"{name} as of {year}" for name, year in years.items())
-        raise BuildError(f"the reports in {reports} would mix as_of_year ({listed}); build them all with the same "
-                         "-p as_of_year, or write this build elsewhere with --output DIR")
+        raise BuildError(f"the reports in {reports} would mix as_of_year ({_years_listed(years)}); build them all "
+                         "with the same -p as_of_year, or write this build elsewhere with --output DIR")
+
+
+def _page_years(state: dict, reports: Path, page_only: list[str] | None, page_parameters: dict) -> dict:
+    """The ``as_of_year`` of every indicator page after this build: those it builds (``page_only``,
+    None for all, [] for none) and those it leaves in the folder (their recorded parameters)."""
+    tpl = pages.template()
+    if tpl is None:
+        return {}
+    years = {}
+    if page_only != []:
+        built = f"{pages.SUBDIR}/{page_only[0]}" if page_only else "the indicator pages"
+        years[built] = _effective_as_of(tpl, page_parameters)
+        for other in (page_only or [])[1:]:
+            years[f"{pages.SUBDIR}/{other}"] = years[built]
+    if page_only is None:
+        return years
+    default = _effective_as_of(tpl, {})
+    for ind, record in sorted(state.get("pages", {}).items()):
+        if ind in page_only or not (reports / pages.SUBDIR / f"{ind}.html").is_file():
+            continue
+        recorded = record.get("parameters") if isinstance(record, dict) else None
+        years[f"{pages.SUBDIR}/{ind}"] = (recorded or {}).get("as_of_year", default)
+    return years
+
+
+def _years_listed(years: dict) -> str:
+    """``name as of year`` for each page, the indicator pages of one year beyond the first counted."""
+    shown, pages_seen = [], {}
+    for name, year in years.items():
+        if name.startswith(f"{pages.SUBDIR}/"):
+            pages_seen[year] = pages_seen.get(year, 0) + 1
+            if pages_seen[year] > 1:
+                continue
+        shown.append(f"{name} as of {year}")
+    more = [f"{n - 1} other indicator page{'s' if n > 2 else ''} as of {y}" for y, n in pages_seen.items() if n > 1]
+    return ", ".join(shown + more)
 
 
 def _index_as_of(entries: list[dict]):
@@ -722,6 +864,6 @@ def _record_linked(state: dict, linked: dict[str, tuple[str, str]]) -> None:
                 held["report_sha256"] = after
 
 
-def _page_links(dataset, reports: Path) -> list[dict]:
-    """The indicator pages that exist, for the index: id, name, Chinese name, theme, file."""
-    return pages.index_links(dataset, reports)
+def _page_links(dataset, reports: Path, state: dict) -> list[dict]:
+    """The indicator pages that exist, for the index: id, name, Chinese name, theme, file, error."""
+    return pages.index_links(dataset, reports, state)

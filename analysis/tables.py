@@ -298,8 +298,18 @@ def source_info(dataset: Dataset) -> pd.DataFrame:
     return dataset.sources.set_index("source_id")
 
 
+def readable_url(url: str) -> str:
+    """The address to show as a link's text: percent-decoded where that gives readable text (a Chinese
+    path), else as written (never decoded into a control, format or bidirectional character)."""
+    import unicodedata
+
+    decoded = unquote(url)
+    hidden = any(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp") for ch in decoded)
+    return url if hidden else decoded
+
+
 def _link(url: str) -> str:
-    return f'<a class="zt-url" href="{esc(url)}" rel="noopener">{esc(unquote(url))}</a>'
+    return f'<a class="zt-url" href="{esc(url)}" rel="noopener">{esc(readable_url(url))}</a>'
 
 
 def _http(url) -> bool:

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtr, stdtrit
 
+from . import arguments
 from .data import Dataset, since_last_break
 from .progress import achieved_observations, default_as_of, progress_table
 
@@ -118,6 +119,8 @@ def fit_all(dataset: Dataset, as_of: int | None = None, min_points: int = MIN_PO
     """
     if kind not in KINDS:
         raise ValueError(f"kind {kind!r}: expected one of {', '.join(KINDS)}")
+    arguments.dataset(dataset, "fit_all")
+    arguments.year(dataset, as_of, "as_of", "fit_all")
     if as_of is None:
         as_of = default_as_of(dataset)
     obs = achieved_observations(dataset, as_of)
@@ -241,10 +244,15 @@ def project(
         ``year_reached`` is the latest year only when the latest figure itself meets the target;
         otherwise the first later year at which the trend does.
     """
+    _check_project(dataset, as_of, alpha, table, kind)
     if as_of is None:
         as_of = default_as_of(dataset)
     if table is None:
         table = progress_table(dataset, as_of=as_of)
+    elif len(table) and set(table["as_of"]) != {as_of}:
+        computed = ", ".join(str(y) for y in sorted(set(table["as_of"])))
+        raise ValueError(f"project: table was computed as of {computed}, not as of {as_of} (as_of); pass "
+                         f"progress_table(dataset, as_of={as_of}) or leave table out")
     fits = fit_all(dataset, as_of, min_points=min_points, kind=kind)
     out = table.merge(fits, on=KEYS, how="left")
     has_fit = out["n"].notna().to_numpy() & out["target_value"].notna().to_numpy()
@@ -297,6 +305,17 @@ def project(
     out["trend_status"] = np.where(has_fit, "fitted", "insufficient_data")
     return out.drop(columns=["model", "kind", "n", "first_year", "last_year", "x_mean", "sxx", "intercept", "slope",
                              "resid_sd", "df", "last_y"])
+
+
+def _check_project(dataset, as_of, alpha, table, kind) -> None:
+    """:func:`project`'s arguments (see :mod:`analysis.arguments`)."""
+    arguments.dataset(dataset, "project")
+    arguments.year(dataset, as_of, "as_of", "project")
+    arguments.probability(alpha, "alpha", "project")
+    arguments.choice(kind, KINDS, "kind", "project")
+    if table is not None and (not isinstance(table, pd.DataFrame) or "as_of" not in table):
+        raise TypeError(f"project: table must be a progress table (progress_table(dataset, as_of=...)), got "
+                        f"{type(table).__name__}{'' if not isinstance(table, pd.DataFrame) else ' without an as_of column'}")
 
 
 def _predict_at(kind: str, x0, cols: dict):

@@ -240,10 +240,15 @@ def hostile_copy(folder: Path) -> Path:
 def hostile_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     os.environ["ZJCP_DATA_DIR"] = str(hostile_copy(folder))
+    # the quotes carry HTML the documents do not: the build must not check them against the documents
+    seeds = os.environ.get("ZJCP_SEEDS_DIR")
+    os.environ["ZJCP_SEEDS_DIR"] = str(folder / "no-seed-documents")
     try:
         reports = build_reports(folder)
     finally:
-        del os.environ["ZJCP_DATA_DIR"]
+        del os.environ["ZJCP_DATA_DIR"], os.environ["ZJCP_SEEDS_DIR"]
+        if seeds is not None:
+            os.environ["ZJCP_SEEDS_DIR"] = seeds
     server = serve(reports)
     yield f"http://127.0.0.1:{server.server_address[1]}", reports
     server.shutdown()

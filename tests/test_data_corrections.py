@@ -296,7 +296,7 @@ def test_no_figure_conflicts_by_an_order_of_magnitude(obs):
 
 # --- measure: a count of things added within a period is a flow (issue 21) -------------------------
 
-_FLOW_WORDS = re.compile(r"(_added|_built|_started|_new|_completed|_renovated|_trained|_5y|_incubated|_created|"
+_FLOW_WORDS = re.compile(r"(?:_added|_built|_started|_new|_completed|_renovated|_trained|_5y|_incubated|_created|"
                          r"_planted|_rectified|_introduced|_opened|_upgraded|_disbursed|_issued|_invested)$")
 #: Ids with such a word that do name a stock or a yearly total (value added is output, not things added).
 _LEVEL_BY_READING = {

@@ -426,3 +426,32 @@ def test_chart_alt_text_reaches_the_img_tag_escaped():
     img = BeautifulSoup(to_html(nb), "html.parser").find("img")
     assert img["alt"] == 'Line chart: "up" <b>40%</b>'  # the attribute holds the text, escaped in the HTML
     assert not BeautifulSoup(to_html(nb), "html.parser").find("b")
+
+
+def _policy(page: BeautifulSoup) -> dict[str, list[str]]:
+    """The page's Content-Security-Policy ``<meta>``, directive -> sources (one meta, in the head)."""
+    metas = page.find_all("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert len(metas) == 1 and metas[0].find_parent("head") is not None
+    return {d.split()[0]: d.split()[1:] for d in metas[0]["content"].split(";") if d.strip()}
+
+
+def test_every_built_page_has_a_content_security_policy(built_reports):
+    """Every page the build wrote forbids scripts; the explorer runs only its own script, named by
+    its hash (no 'unsafe-inline'), and nothing is loaded from anywhere."""
+    import base64
+    import hashlib
+
+    built = sorted(built_reports.glob("*.html")) + sorted((built_reports / "indicators").glob("*.html"))
+    assert len(built) == len(NOTEBOOKS) + 2 + len(SAMPLE_INDICATORS)
+    for path in built:
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        policy = _policy(page)
+        assert policy["default-src"] == ["'none'"] and policy["object-src"] == ["'none'"], path.name
+        assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-eval'" not in policy["script-src"], path.name
+        scripts = [s for s in page.find_all("script") if s.get("type") != "application/json"]
+        if path.name != "pledges.html":
+            assert policy["script-src"] == ["'none'"] and not scripts, path.name
+            continue
+        assert len(scripts) == 1 and not scripts[0].get("src")
+        digest = base64.b64encode(hashlib.sha256(scripts[0].string.encode("utf-8")).digest()).decode()
+        assert policy["script-src"] == [f"'sha256-{digest}'"]
