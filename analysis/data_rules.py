@@ -11,8 +11,9 @@ across tables hold. Each rule reads a row the way a reader of its quote would, a
 * **Direction and pledges** (:func:`direction_and_pledges`): an indicator whose ``direction`` is
   the opposite of what every one of its pledges commits to (a range "5%-5.5%" commits to neither).
 * **Years** (:func:`years_and_publication`): a target year before its document's year, a stated
-  baseline year after it; a publication date that the source's own figures contradict (most of its
-  rows, or the plan period in its title, start after it) is reported once, on the source.
+  baseline year after it, an achieved figure's year after it; a publication date that the source's
+  own figures contradict (the plan period in its title starts after it, or two or more of its rows
+  disagree with it where one other date would suit them all) is reported once, on the source.
 * **Magnitude words** (:func:`magnitude_words`): a ``scale`` that contradicts the word next to the
   quoted number (万, 亿, 万亿, 千, thousand, million, billion, trillion) for the indicator's unit.
 * **Measure and unit** (:func:`measure_and_unit`): a growth rate or share in yuan, a level in %.
@@ -114,7 +115,8 @@ def stated_bound(quote: str, quoted: str) -> tuple[str, str] | None:
         before, after = _word_before(quote[:start]), _word_after(quote[end:])
         senses = {w[1] for w in (before, after) if w}
         if len(senses) == 1:
-            words = f"{before[0]} {quoted}" if before else f"{quoted}{after[0]}"
+            space = " " if before and before[0].isascii() else ""
+            words = f"{before[0]}{space}{quoted}" if before else f"{quoted}{after[0]}"
             found.append((words, senses.pop()))
     senses = {s for _, s in found}
     return found[0] if len(senses) == 1 else None
