@@ -460,6 +460,27 @@ def test_explorer_filters_searches_sorts_and_keeps_state_in_the_url(browser, sit
         page.close()
 
 
+@pytest.mark.parametrize("width", (1280, 1024, 375))
+def test_explorer_breaks_no_id_or_year_and_scrolls_nothing_out_of_sight(browser, site, width):
+    page, problems = open_page(browser, f"{site}/pledges.html", width=width)
+    try:
+        page.wait_for_selector("#rows tr")
+        # an id or a year on one line: its cell's text is no taller than one line of it
+        broken = page.evaluate("""() => Array.from(document.querySelectorAll(
+              '#rows td[data-label=Pledge], #rows td[data-label=Year]')).filter(td => {
+            const range = document.createRange(); range.selectNodeContents(td);
+            return range.getClientRects().length > 1; }).map(td => td.textContent)""")
+        assert broken == []
+        # nothing hidden beyond the page's edge, nor beyond the table's own block
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        if width >= 1024:
+            assert page.evaluate("(() => { const w = document.querySelector('.wrap'); "
+                                 "return w.scrollWidth <= w.clientWidth; })()")
+        assert problems == []
+    finally:
+        page.close()
+
+
 def test_explorer_works_from_a_file_offline(browser, built_reports):
     context = browser.new_context(offline=True)
     page = context.new_page()
