@@ -10,7 +10,8 @@ the target year) are added up:
   the sum is a lower bound (``>=``) on the total, and only for a quantity that cannot be negative (the
   yearly indicator's lower bound is 0 or more); it settles the pledge only where the part found already
   meets the target, like any other bound;
-* a figure the sources state for the total itself always comes first: no sum is made beside it.
+* a figure the sources state for the total itself always comes first: no sum is made beside it;
+* no total is made for a period that ends after the last year with a figure.
 
 A derived total is ``preliminary`` if any of its parts is. Its ``source_id`` joins the parts' sources
 with ``+``; ``parts`` lists them (year, value, source, quote) and ``missing`` the years without a figure.
@@ -47,8 +48,9 @@ def period_sums(indicators: pd.DataFrame, observations: pd.DataFrame, wanted: pd
         One row per total found, with the observation columns, ``series_break`` False, ``parts`` and
         ``missing``.
     """
-    if "sum_of" not in indicators or indicators["sum_of"].isna().all() or wanted.empty:
+    if "sum_of" not in indicators or indicators["sum_of"].isna().all() or wanted.empty or observations.empty:
         return _empty(observations)
+    wanted = wanted[wanted["target_year"] <= observations["year"].max()]  # no total for a period not yet over
     info = indicators.set_index("indicator_id")
     rows = []
     for indicator_id, geography, year in wanted[["indicator_id", "geography", "target_year"]].drop_duplicates().itertuples(

@@ -174,10 +174,7 @@ def default_as_of(dataset: Dataset) -> int:
 def with_period_sums(dataset: Dataset, obs: pd.DataFrame, pledges: pd.DataFrame) -> pd.DataFrame:
     """``obs`` with the totals over a period that the pledges need and no source states, added up
     from yearly figures (:mod:`analysis.period_sums`; their ``source_id`` joins the parts' with ``+``)."""
-    wanted = pledges.reset_index()[["indicator_id", "geography", "target_year"]]
-    last = obs["year"].max() if len(obs) else None
-    wanted = wanted[wanted["target_year"] <= last] if last is not None else wanted.iloc[:0]  # no total for a year to come
-    sums = period_sums(dataset.indicators, obs, wanted)
+    sums = period_sums(dataset.indicators, obs, pledges.reset_index()[["indicator_id", "geography", "target_year"]])
     if sums.empty:
         return obs
     sums = sums[obs.columns].astype({"year": obs["year"].dtype}).assign(summed=True)

@@ -42,9 +42,7 @@ def _with_sums(dataset: Dataset, obs: pd.DataFrame, pledges: pd.DataFrame) -> pd
     each with its ``parts`` (year, value, source, quote); ``parts`` is None on the sources' own rows."""
     from .period_sums import period_sums
 
-    last = obs["year"].max() if len(obs) else 0
-    wanted = pledges.loc[pledges["target_year"] <= last, ["indicator_id", "geography", "target_year"]]
-    sums = period_sums(dataset.indicators, obs, wanted)
+    sums = period_sums(dataset.indicators, obs, pledges[["indicator_id", "geography", "target_year"]])
     obs = obs.assign(parts=None, missing=None)
     return obs if sums.empty else pd.concat([obs, sums.assign(quote="")], ignore_index=True)
 
