@@ -42,8 +42,9 @@ test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (tests/ and every noteb
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)
 
-lint: $(STAMP) ## ruff on the package, tests and notebooks
+lint: $(STAMP) ## ruff on the package, tests and notebooks; import-linter on the package's floors
 	$(BIN)/ruff check analysis tests benchmarks notebooks
+	$(BIN)/lint-imports
 
 bench: $(STAMP) ## run the benchmarks and print their figures
 	$(BIN)/python benchmarks/bench_progress.py

@@ -34,7 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import pages, paths
+from analysis.builder import plan
+from analysis.data import paths
 
 SAMPLE_STEP = 27
 #: The one-indicator rebuild is timed this many times and the fastest run kept (the usual practice for
@@ -51,7 +52,7 @@ def timed(cmd: list[str], env: dict | None = None, check: bool = True) -> float:
 
 def sample() -> list[str]:
     """The fixed sample of 20 indicator ids the naive way is timed on."""
-    return sorted(pages.indicator_rows())[::SAMPLE_STEP][:20]
+    return sorted(plan.indicator_rows())[::SAMPLE_STEP][:20]
 
 
 def change_one_indicator(data: Path) -> None:
@@ -70,9 +71,9 @@ def change_one_indicator(data: Path) -> None:
 
 def main() -> None:
     bindir = Path(sys.executable).parent
-    template = paths.notebooks_dir() / pages.TEMPLATE
+    template = paths.notebooks_dir() / plan.TEMPLATE
     ids = sample()
-    n_pages = len(pages.indicator_rows())
+    n_pages = len(plan.indicator_rows())
     n_reports = len(list(paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb")))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -15,9 +15,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.data import Dataset
-from analysis.progress import progress_table
-from analysis.trends import project
+from analysis.data.dataset import Dataset
+from analysis.method.progress import progress_table
+from analysis.method.trends import project
 
 
 def synthetic(regions: int, indicators: int, years: int, seed: int = 0) -> Dataset:

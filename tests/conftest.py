@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
+from analysis.data import paths
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.data import Dataset
+from analysis.data.dataset import Dataset
 
 INDICATOR_DEFAULTS = {
     "name_zh": "",

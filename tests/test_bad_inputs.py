@@ -1,7 +1,7 @@
 """Bad input corpus: every column of every table, the command line, and notebook execution.
 
 Data cases (a bad cell in every column, whole-file and plausibility problems) run the command line's
-own entry point in this process (``analysis.cli.main(["validate"])``: the loader and the error
+own entry point in this process (``analysis.builder.cli.main(["validate"])``: the loader and the error
 printing the main job uses) and assert exit status 2, a one-line message that names the file, row
 and field, and the data folder untouched. That the main job itself refuses before writing anything
 is checked end to end, by the real ``python -m analysis build`` against reports already published
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from analysis import paths
+from analysis.data import paths
 
 from .conftest import read_rows, tree_hashes, write_rows
 from .test_runner import make_notebook
@@ -82,7 +82,7 @@ def validate_in_process(data: Path) -> subprocess.CompletedProcess:
     from contextlib import redirect_stderr, redirect_stdout
     from unittest import mock
 
-    from analysis import cli
+    from analysis.builder import cli
 
     out, err = io.StringIO(), io.StringIO()
     with mock.patch.dict(os.environ, {"ZJCP_DATA_DIR": str(data)}), redirect_stdout(out), redirect_stderr(err):
@@ -630,8 +630,9 @@ def shipped():
 
 
 def _api_call(name: str):
-    from analysis import hindcast, plots, progress, trends
-    from analysis.coverage import coverage
+    from analysis.method import hindcast, progress, trends
+    from analysis.method.coverage import coverage
+    from analysis.present import plots
 
     def table(ds):
         return progress.progress_table(ds, as_of=2023)
@@ -697,8 +698,8 @@ def test_the_python_api_refuses_what_the_command_line_refuses(shipped, name, err
 
 
 def test_the_python_api_accepts_the_notebooks_calls(shipped):
-    from analysis import progress, trends
-    from analysis.coverage import coverage
+    from analysis.method import progress, trends
+    from analysis.method.coverage import coverage
 
     assert len(progress.progress_table(shipped, as_of=2023)) == len(shipped.pledges)
     table = progress.progress_table(shipped, as_of=2024)
@@ -842,7 +843,7 @@ def test_text_that_could_reorder_a_page_is_refused(tmp_path, change, phrases):
 def test_a_link_text_is_never_decoded_into_a_control_character():
     import pandas as pd
 
-    from analysis.tables import source_link
+    from analysis.present.tables import source_link
 
     hostile = str(source_link(pd.Series({"url": "https://example.org/%E2%80%AEfdp.exe%0A%00"})))
     assert ">https://example.org/%E2%80%AEfdp.exe%0A%00</a>" in hostile and "\u202e" not in hostile

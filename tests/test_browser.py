@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from analysis import paths
-from analysis.index import CONTENT_SECURITY_POLICY
+from analysis.data import paths
+from analysis.present.index import CONTENT_SECURITY_POLICY
 
 from .conftest import build_reports, read_rows, write_rows
 

@@ -1,16 +1,15 @@
-"""coverage, year_ranges and HEADLINE live in analysis.coverage; the old names keep working."""
+"""coverage, year_ranges and HEADLINE live in analysis.method.coverage; ``analysis.method.coverage`` (the
+public API) is that module, and calling it runs the function."""
 
 from __future__ import annotations
 
 
-def test_old_and_new_names_are_the_same_objects():
+def test_the_public_names_are_the_method_floors_objects():
     import analysis
-    import analysis.coverage as module
-    from analysis import data
+    import analysis.method.coverage as module
 
-    assert data.coverage is module.coverage and data.HEADLINE is module.HEADLINE
-    assert data.year_ranges is module.year_ranges
-    assert analysis.HEADLINE is module.HEADLINE
-    table = analysis.coverage(analysis.load(), indicators=["gdp"], start=2015, end=2016)
+    assert analysis.method.coverage is module and analysis.HEADLINE is module.HEADLINE
+    assert callable(analysis.method.coverage) and module.year_ranges is analysis.method.coverage.year_ranges
+    table = analysis.method.coverage(analysis.load(), indicators=["gdp"], start=2015, end=2016)
     assert list(table.columns[:3]) == ["indicator_id", "name", "geography"]
     assert table["expected"].tolist() == [2]

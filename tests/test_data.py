@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import paths
-from analysis.data import HEADLINE, DataValidationError, coverage, load, quoted_number, summary, year_ranges
+from analysis.data import paths
+from analysis.data.dataset import DataValidationError, load, quoted_number, summary
+from analysis.method.coverage import HEADLINE, coverage, year_ranges
 
 from .conftest import read_rows, tree_hashes, write_rows
 
@@ -142,7 +143,7 @@ def test_loader_keeps_only_current_vintage_by_default():
 
 
 def test_current_figure_is_revised_then_final_then_preliminary_then_latest_published():
-    from analysis.data import _mark_current
+    from analysis.data.dataset import _mark_current
 
     sources = pd.DataFrame({
         "source_id": ["census", "communique", "work_report", "yearbook", "plan", "bulletin", "later"],
@@ -492,7 +493,7 @@ def test_year_ranges_compacts_runs():
 
 
 def test_coverage_counts_current_achieved_years_only():
-    from analysis.narrative import coverage_sentence
+    from analysis.present.narrative import coverage_sentence
 
     from .factory import indicator, make_dataset, pledge, series
 
@@ -559,7 +560,7 @@ def test_shipped_headline_coverage(dataset):
 
 
 def test_coverage_command_prints_the_table_and_rejects_bad_requests(capsys):
-    from analysis import cli
+    from analysis.builder import cli
 
     assert cli.main(["coverage", "--indicator", "gdp_growth_rate", "--start", "2016", "--end", "2020"]) == 0
     out = capsys.readouterr().out.splitlines()

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from analysis.data import load
+from analysis.data.dataset import load
 
 GWR23, GWR26 = "zj_gwr_2023", "zj_gwr_2026"  # seeds 000 and 005
 JX_EN, JX_ZH = "jx_gwr_2022", "jx_gov_work_report_2022"  # seed 001 and its Chinese original

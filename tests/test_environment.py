@@ -8,7 +8,7 @@ import tomllib
 
 import yaml
 
-from analysis import paths
+from analysis.data import paths
 
 
 def _pyproject_pins() -> dict[str, str]:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.eurostat import PEER_TO_STATUS, series_progress
-from analysis.progress import progress_table
+from analysis.method.eurostat import PEER_TO_STATUS, series_progress
+from analysis.method.progress import progress_table
 
 from .factory import indicator, make_dataset, pledge, series
 

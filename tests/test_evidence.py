@@ -7,10 +7,17 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from analysis import tables, trends
-from analysis.data import DataValidationError, load
-from analysis.progress import progress_table
-from analysis.report_card import evidence_counts, evidence_rows, evidence_sentence, missed_rows, report_card
+from analysis.data.dataset import DataValidationError, load
+from analysis.method import trends
+from analysis.method.progress import progress_table
+from analysis.present import tables
+from analysis.present.report_card import (
+    evidence_counts,
+    evidence_rows,
+    evidence_sentence,
+    missed_rows,
+    report_card,
+)
 
 from .conftest import read_rows, tree_hashes, write_rows
 from .factory import indicator, make_dataset, pledge, series

@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 import analysis
-from analysis import explorer
-from analysis.progress import progress_table
+from analysis.method.progress import progress_table
+from analysis.present import explorer
 
 
 @pytest.fixture(scope="module")

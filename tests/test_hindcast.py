@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import hindcast as H
-from analysis.trends import DEFAULT_KIND
+from analysis.method import hindcast as H
+from analysis.method.trends import DEFAULT_KIND
 
 from .factory import indicator, make_dataset, pledge, series
 
@@ -57,7 +57,7 @@ def test_vectorised_random_walk_equals_the_one_series_fit():
     import numpy as np
 
     import analysis
-    from analysis.trends import fit_all
+    from analysis.method.trends import fit_all
 
     ds = analysis.load()
     fits = fit_all(ds, kind="rw_drift").set_index(["indicator_id", "geography"])

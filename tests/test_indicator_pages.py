@@ -1,4 +1,4 @@
-"""Indicator pages: the helpers of analysis.indicator_page, the cache rule of analysis.pages, and the
+"""Indicator pages: the helpers of analysis.present.indicator_page, the cache rule of analysis.builder.plan, and the
 warm-kernel execution (isolation between pages, a failing page alone). The template runs here on a
 few indicators only; every page is built by the main job and the benchmark.
 """
@@ -18,8 +18,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 import analysis
-from analysis import indicator_page as page
-from analysis import pages, paths
+from analysis.builder import plan
+from analysis.data import paths
+from analysis.present import indicator_page as page
 
 from .conftest import read_rows, write_rows
 
@@ -47,7 +48,7 @@ def table(dataset):
 
 
 def test_title_has_english_and_chinese_name(dataset):
-    from analysis.narrative import escape
+    from analysis.present.narrative import escape
 
     # dataset text is literal: Markdown and HTML punctuation as numeric entities (they render as themselves)
     assert page.title(dataset, "urban_rural_income_ratio") == f"# {escape('Urban-rural income ratio')} (城乡居民收入倍差)"
@@ -64,7 +65,7 @@ def test_header_shows_the_id_as_written_and_the_theme_by_its_name(dataset):
 
 def test_pages_for_every_indicator_with_a_pledge_or_a_figure(everything):
     ids = page.page_indicators(everything)
-    rows = pages.indicator_rows()
+    rows = plan.indicator_rows()
     assert ids == sorted(rows)
     assert len(ids) == len(set(everything.pledges["indicator_id"]) | set(everything.observations["indicator_id"]))
     assert "commercial_charter_flights" in ids  # a figure, no pledge
@@ -76,7 +77,7 @@ def test_html_table_escapes_every_cell_and_only_links_http():
     assert "<script>" not in html
     from bs4 import BeautifulSoup
 
-    from analysis.narrative import escape
+    from analysis.present.narrative import escape
 
     cells = BeautifulSoup(html, "html.parser").find_all("td")
     assert [td.get_text() for td in cells] == [hostile, hostile]  # shown literally, both cells
@@ -156,8 +157,8 @@ def test_a_slice_takes_its_rows_of_the_whole_assessment_and_they_equal_its_own(i
     """The page's assessment, lineage and conflicts are the rows of the tables computed once on the
     whole dataset; computed on the slice alone they are the same (no pledge depends on another
     indicator), and they are the whole tables' rows."""
-    from analysis.lineage import inconsistencies, pledge_lineage
-    from analysis.trends import project
+    from analysis.method.lineage import inconsistencies, pledge_lineage
+    from analysis.method.trends import project
 
     mine = page.load(indicator_id=indicator_id)
     every = page.load(all_vintages=True, indicator_id=indicator_id)
@@ -167,7 +168,7 @@ def test_a_slice_takes_its_rows_of_the_whole_assessment_and_they_equal_its_own(i
     shared = page.assess(mine, 2025, 0.1)
     assert ("load", *mine.key[1:]) == mine.key and (mine.key, "assess", False, 2025, 0.1) in page._CACHE
     pd.testing.assert_frame_equal(first, shared, check_dtype=False)
-    own = project(analysis.data.Dataset(*mine, mine.data_dir), as_of=2025, alpha=0.1)
+    own = project(analysis.data.dataset.Dataset(*mine, mine.data_dir), as_of=2025, alpha=0.1)
     expected = table[table["indicator_id"] == indicator_id].reset_index(drop=True)
     if indicator_id == "commercial_charter_flights":
         assert shared.empty and own.empty  # no pledge: an empty table with the same columns
@@ -176,11 +177,11 @@ def test_a_slice_takes_its_rows_of_the_whole_assessment_and_they_equal_its_own(i
         assert len(shared) >= 1
         pd.testing.assert_frame_equal(shared, own, check_dtype=False)  # a string column's NA flavour may differ
     pd.testing.assert_frame_equal(shared, expected, check_dtype=not shared.empty, check_categorical=False)
-    plain = analysis.data.Dataset(*mine, mine.data_dir)
+    plain = analysis.data.dataset.Dataset(*mine, mine.data_dir)
     # (a string column computed on no rows comes out as object, on some rows as string: same values)
     pd.testing.assert_frame_equal(page._derived("lineage", mine, pledge_lineage), pledge_lineage(plain),
                                   check_dtype=False)
-    plain = analysis.data.Dataset(*every, every.data_dir)
+    plain = analysis.data.dataset.Dataset(*every, every.data_dir)
     pd.testing.assert_frame_equal(page._derived("inconsistencies", every, inconsistencies), inconsistencies(plain),
                                   check_dtype=False)
 
@@ -189,10 +190,10 @@ def test_a_slice_takes_its_rows_of_the_whole_assessment_and_they_equal_its_own(i
 
 
 def _keys(parameters=None):
-    rows = pages.indicator_rows()
-    tpl = pages.template().read_bytes()
-    code = pages.code_digest()
-    return {i: pages.page_key(tpl, code, r, dict(parameters or {}, indicator_id=i), "python3") for i, r in rows.items()}
+    rows = plan.indicator_rows()
+    tpl = plan.template().read_bytes()
+    code = plan.code_digest()
+    return {i: plan.page_key(tpl, code, r, dict(parameters or {}, indicator_id=i), "python3") for i, r in rows.items()}
 
 
 def test_cache_key_changes_only_for_the_indicator_whose_rows_changed(data_copy, monkeypatch):
@@ -401,8 +402,8 @@ def test_a_failing_page_fails_alone_and_state_does_not_leak(tmp_path):
 
 
 def test_report_tables_link_names_and_ids_to_existing_pages_only():
-    from analysis.pages import link_cells
-    from analysis.tables import indicator_name
+    from analysis.builder.publish import link_cells
+    from analysis.present.tables import indicator_name
 
     html = (f"<table><tr><td>{indicator_name('gdp', 'GDP <b>')}</td><td>{indicator_name('gone', 'Gone')}</td>"
             "<td>ZJGWR23-001</td></tr></table>")
@@ -444,10 +445,10 @@ def test_a_total_added_up_from_another_indicator_gets_the_same_verdict_on_its_pa
 
 def test_a_totals_page_is_rebuilt_when_its_yearly_rows_change(data_copy, monkeypatch):
     monkeypatch.setenv("ZJCP_DATA_DIR", str(data_copy))
-    before = pages.indicator_rows()["affordable_rental_housing_units_5y"]
+    before = plan.indicator_rows()["affordable_rental_housing_units_5y"]
     header, rows = read_rows(data_copy / "observations.csv")
     row = next(r for r in rows if r["indicator_id"] == "affordable_rental_housing_units" and r["year"] == "2022")
     row["note"] += " (edited)"
     write_rows(data_copy / "observations.csv", header, rows)
-    after = pages.indicator_rows()["affordable_rental_housing_units_5y"]
+    after = plan.indicator_rows()["affordable_rental_housing_units_5y"]
     assert sorted(before["rows"]) != sorted(after["rows"])

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from jupyter_client import KernelManager
 
-from analysis import kernels
-from analysis.kernels import IpcKernelManager, ipc_address
+from analysis.builder import kernels
+from analysis.builder.kernels import IpcKernelManager, ipc_address
 
 
 def test_report_kernels_use_ipc_on_a_path_of_their_own():

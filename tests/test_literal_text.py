@@ -9,9 +9,10 @@ from nbconvert.filters.markdown import markdown2html
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 import analysis
-from analysis import narrative, params
-from analysis.index import CONTENT_SECURITY_POLICY
-from analysis.render import to_html
+from analysis.builder.render import to_html
+from analysis.data import params
+from analysis.present import narrative
+from analysis.present.index import CONTENT_SECURITY_POLICY
 
 #: Markdown and HTML that would make a link, a script, an image, formatting or structure.
 PAYLOADS = [
@@ -85,7 +86,7 @@ def test_report_page_forbids_script_and_has_no_script_tag():
 
 
 def test_index_template_carries_the_policy():
-    text = (analysis.__path__[0] + "/templates/index.html.j2")
+    text = (analysis.__path__[0] + "/present/templates/index.html.j2")
     with open(text, encoding="utf-8") as fh:
         assert '<meta http-equiv="Content-Security-Policy" content="{{ csp }}">' in fh.read()
 
@@ -119,7 +120,7 @@ def test_within_follows_the_declared_places():
 def test_every_notebook_checks_its_parameters_with_the_one_check():
     import json
 
-    from analysis import paths
+    from analysis.data import paths
 
     for path in sorted(paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb")):
         source = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"])

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from analysis.data import DataValidationError, load
-from analysis.period_sums import period_sums, weakest_kind
-from analysis.progress import progress_table
-from analysis.report_card import card_rows, report_card
+from analysis.data.dataset import DataValidationError, load
+from analysis.method.period_sums import period_sums, weakest_kind
+from analysis.method.progress import progress_table
+from analysis.present.report_card import card_rows, report_card
 
 from .conftest import read_rows, write_rows
 from .factory import indicator, make_dataset, pledge, series

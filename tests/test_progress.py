@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.progress import Rules, Thresholds, progress_table, status_counts
+from analysis.method.progress import Rules, Thresholds, progress_table, status_counts
 
 from .factory import indicator, make_dataset, pledge, series
 
@@ -474,9 +474,9 @@ def test_method_is_checked():
 def test_a_dataset_without_pledges_gives_an_empty_table_with_every_column():
     """An indicator page for a figure nobody pledged assesses no pledge: an empty table, not an error
     (the ratio's vectors had no numeric type to work with)."""
-    from analysis.data import Dataset
-    from analysis.progress import COLUMNS
-    from analysis.trends import project
+    from analysis.data.dataset import Dataset
+    from analysis.method.progress import COLUMNS
+    from analysis.method.trends import project
 
     full = make_dataset([indicator("inc")], [pledge("P-1", "inc", 2025, ">=", 5.0)],
                         series("inc", {2019: 1.0, 2020: 2.0, 2021: 3.0}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from analysis.progress import progress_table
+from analysis.method.progress import progress_table
 
 from .factory import indicator, make_dataset, pledge, series
 

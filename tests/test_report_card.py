@@ -7,8 +7,8 @@ import dataclasses
 import pandas as pd
 from bs4 import BeautifulSoup
 
-from analysis.progress import Rules, progress_table
-from analysis.report_card import card_counts, card_rows, card_sentence, figure_text, report_card
+from analysis.method.progress import Rules, progress_table
+from analysis.present.report_card import card_counts, card_rows, card_sentence, figure_text, report_card
 
 from .factory import indicator, make_dataset, pledge, series
 
@@ -114,7 +114,7 @@ def test_only_one_point_in_time_is_said():
 
 def test_shipped_card_covers_every_2025_pledge_and_explains_each_open_one():
     import analysis
-    from analysis.progress import progress_table
+    from analysis.method.progress import progress_table
 
     ds = analysis.load()
     card = report_card(ds, progress_table(ds, as_of=2025), 2025)
@@ -166,7 +166,7 @@ def test_a_target_reached_early_says_so_not_that_a_pace_was_judged():
 def test_shipped_card_gives_at_least_15_verdicts_each_on_a_figure_that_meets_its_reading():
     """The floor of issue 11; the three added in the second pass rest on figures above the literal target."""
     import analysis
-    from analysis.progress import progress_table
+    from analysis.method.progress import progress_table
 
     ds = analysis.load()
     card = report_card(ds, progress_table(ds, as_of=2025), 2025).set_index("pledge_id")

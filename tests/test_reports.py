@@ -13,7 +13,7 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
-from analysis import paths
+from analysis.data import paths
 
 from .conftest import SAMPLE_INDICATORS, selection_args
 
@@ -68,8 +68,8 @@ def test_index_links_every_report_and_shows_the_scorecard(built_reports):
 def test_findings_are_computed_from_the_data(built_reports):
     text = soup(built_reports, "01-income-gap").get_text(" ")
     import analysis
-    from analysis.narrative import fmt, pick
-    from analysis.progress import progress_table
+    from analysis.method.progress import progress_table
+    from analysis.present.narrative import fmt, pick
 
     row = pick(progress_table(analysis.load(), as_of=2025), "per_capita_disposable_income")
     assert f"{fmt(row['latest_value'], row['unit'])} in {int(row['latest_year'])}" in text
@@ -78,7 +78,7 @@ def test_findings_are_computed_from_the_data(built_reports):
 def test_caveats_count_the_pledges_without_a_verdict():
     import pandas as pd
 
-    from analysis.narrative import caveats
+    from analysis.present.narrative import caveats
 
     rows = pd.DataFrame({"status": pd.Categorical(["on_track", "insufficient_data", "insufficient_data"])})
     text = caveats(rows)
@@ -120,7 +120,7 @@ def test_rendering_does_not_depend_on_cell_ids():
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    from analysis.render import to_html
+    from analysis.builder.render import to_html
 
     def executed(cell_id: str):
         nb = new_notebook(cells=[new_markdown_cell("# A page"), new_code_cell("x = 2")])
@@ -130,7 +130,7 @@ def test_rendering_does_not_depend_on_cell_ids():
 
     assert to_html(executed("e625d137")) == to_html(executed("1bbfa5e6"))
     # and the indicator pages, which have their own exporter
-    from analysis.pages import render_page
+    from analysis.builder.render import render_page
 
     assert render_page(executed("e625d137"), "A page") == render_page(executed("1bbfa5e6"), "A page")
 
@@ -230,8 +230,8 @@ def test_every_source_of_the_overview_is_listed_in_full_with_its_link(built_repo
 
 def test_latest_figures_carry_their_quote_and_source(built_reports):
     import analysis
-    from analysis.narrative import pick
-    from analysis.progress import progress_table
+    from analysis.method.progress import progress_table
+    from analysis.present.narrative import pick
 
     dataset = analysis.load()
     row = pick(progress_table(dataset, as_of=2025), "per_capita_disposable_income")
@@ -254,7 +254,7 @@ def test_every_report_links_the_verdict_guide(built_reports, name):
 
 
 def test_index_defines_every_status_with_its_thresholds(built_reports):
-    from analysis.progress import STATUS_LABELS
+    from analysis.method.progress import STATUS_LABELS
 
     page = soup(built_reports, "index")
     guide = page.find(id="how-to-read")
@@ -271,7 +271,7 @@ def test_index_defines_every_status_with_its_thresholds(built_reports):
 
 def test_index_counts_the_figures_known_in_its_year():
     import analysis
-    from analysis import index
+    from analysis.present import index
 
     dataset = analysis.load()
     obs = dataset.observations
@@ -282,7 +282,7 @@ def test_index_counts_the_figures_known_in_its_year():
 
 
 def test_numbers_and_figures_read_as_words():
-    from analysis.tables import figure_text, number, qualifier_words
+    from analysis.present.tables import figure_text, number, qualifier_words
 
     assert number(75000.0, "yuan") == "75,000 yuan"
     assert number(11_000_000.0, "count") == "11,000,000"
@@ -297,8 +297,8 @@ def test_numbers_and_figures_read_as_words():
 
 
 def test_badges_use_the_chart_colours_with_readable_text():
-    from analysis.progress import STATUS_COLORS
-    from analysis.tables import CSS, badge_text_colour, contrast
+    from analysis.method.progress import STATUS_COLORS
+    from analysis.present.tables import CSS, badge_text_colour, contrast
 
     for status, colour in STATUS_COLORS.items():
         assert f".zt-badge.zt-{status} {{ background: {colour};" in CSS
@@ -308,7 +308,7 @@ def test_badges_use_the_chart_colours_with_readable_text():
 
 
 def test_long_tables_fold_instead_of_being_cut():
-    from analysis.tables import render
+    from analysis.present.tables import render
 
     rows = [[f"row {i}", str(i)] for i in range(30)]
     page = BeautifulSoup(render(rows, ["Name", "N"], numeric=("N",), fold_after=12).html, "html.parser")
@@ -324,7 +324,7 @@ def test_long_tables_fold_instead_of_being_cut():
 
 def test_chart_sources_have_no_nan_and_no_year_twice():
     import analysis
-    from analysis.plots import source_names
+    from analysis.present.plots import source_names
 
     dataset = analysis.load()
     src = dataset.sources
@@ -344,8 +344,8 @@ def test_charts_for_people():
     import matplotlib.pyplot as plt
 
     import analysis
-    from analysis import plots
-    from analysis.progress import progress_table
+    from analysis.method.progress import progress_table
+    from analysis.present import plots
 
     plots.use_style()
     dataset = analysis.load()
@@ -377,7 +377,7 @@ def test_charts_for_people():
 def test_charts_use_a_cjk_font_when_installed():
     import matplotlib
 
-    from analysis import plots
+    from analysis.present import plots
 
     plots.use_style()
     font = plots.cjk_font()
@@ -404,7 +404,7 @@ def test_make_lab_runs_as_root():
 def test_urls_in_notes_stay_text_and_make_no_link():
     import pandas as pd
 
-    from analysis.tables import provenance_details
+    from analysis.present.tables import provenance_details
 
     source = pd.Series({"title_en": "T", "issuer": "I", "published": pd.NaT, "url": "https://ok.example/s"})
     html = provenance_details("q", source, note="also at https://a.example/x?a=1&b=2. <b>bold</b>")
@@ -416,7 +416,7 @@ def test_urls_in_notes_stay_text_and_make_no_link():
 def test_chart_alt_text_reaches_the_img_tag_escaped():
     import nbformat
 
-    from analysis.render import to_html
+    from analysis.builder.render import to_html
 
     png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
     nb = nbformat.v4.new_notebook()

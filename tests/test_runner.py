@@ -16,7 +16,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import paths, run
+from analysis.builder import store
+from analysis.data import paths
 
 from .conftest import state, tree_hashes
 
@@ -179,14 +180,14 @@ def test_only_selects_by_name_or_number(workspace):
 
 def test_atomic_write_replaces_whole_or_not_at_all(tmp_path, monkeypatch):
     target = tmp_path / "report.html"
-    run.atomic_write(target, "old")
+    store.atomic_write(target, "old")
 
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(run.os, "replace", broken_replace)
+    monkeypatch.setattr(store.os, "replace", broken_replace)
     with pytest.raises(OSError):
-        run.atomic_write(target, "new")
+        store.atomic_write(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary file left behind
 

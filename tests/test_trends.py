@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.lineage import inconsistencies, pledge_lineage
-from analysis.trends import choose_model, fit_all, fit_series, predict_series, project, series_band
+from analysis.method.lineage import inconsistencies, pledge_lineage
+from analysis.method.trends import choose_model, fit_all, fit_series, predict_series, project, series_band
 
 from .factory import indicator, make_dataset, pledge, series
 

@@ -1,0 +1,248 @@
+"""Build the reports: plan -> execute -> render -> publish.
+
+:func:`build` is the one path: :mod:`~analysis.builder.plan` decides what to build and checks the
+request and the data before anything is written; :mod:`~analysis.builder.execute` runs the themed
+notebooks (several at once, up to the number of cores) and the indicator pages in worker
+processes, each rendered to HTML by :mod:`~analysis.builder.render` where it ran;
+:mod:`~analysis.builder.publish` writes the explorer, links the reports to the pages and lists
+everything on the index. Files are written through :mod:`~analysis.builder.store` (atomic writes,
+the lock, the state).
+
+* A failing notebook does not stop the others: it is marked failed in the index with its error,
+  its previous good report stays, and :func:`build` reports failure (the CLI exits non-zero).
+* A page is recorded in the state, and later reused as ``cached``, only with the hash of the very
+  report this build wrote, so no interleaving can pass a page off as current.
+* ``output`` writes the reports into another folder (a parameterised build beside the published
+  one), with a build folder of its own. The pages of one folder share one ``as_of_year``: a request
+  that would mix years is refused, and the index records each page's parameters.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict
+from multiprocessing import get_context
+from pathlib import Path
+
+from ..present import index
+from . import execute, folders, plan, publish, store
+from .plan import SUBDIR, Outcome
+from .processes import stop_pool, worker_init
+from .store import STATE_FILE, BuildError, build_lock, load_state, output_folders, write
+
+# papermill imports nbformat, which imports jsonschema, whose optional IRI-format checker
+# (rfc3987_syntax, pulled in by Jupyter's dependencies) compiles a grammar on import: a second per
+# process for a check no notebook needs. Tell jsonschema it is absent (see also data.py).
+sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def build(
+    only: list[str] | None = None,
+    raw_parameters: list[tuple[str, str]] | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    kernel: str = plan.KERNEL,
+    timeout: int = plan.DEFAULT_TIMEOUT,
+    progress: bool = True,
+    output: Path | str | None = None,
+    wait: bool = False,
+) -> list[Outcome]:
+    """Build the reports (see the module docstring). Returns one outcome per selected notebook.
+
+    Parameters
+    ----------
+    only, raw_parameters, force, jobs, kernel, timeout, progress :
+        As the command line's ``--only``, ``-p``, ``--force``, ``--jobs``, ``--kernel``,
+        ``--timeout`` and (not) ``--quiet``.
+    output : path, optional
+        Folder for the reports instead of the published ``reports/`` (:func:`output_folders`).
+    wait : bool, default False
+        Wait for another build on the same build folder instead of refusing.
+
+    Raises
+    ------
+    BuildError
+        For a bad request, or another build running, before anything is written; for a file that
+        cannot be written during the build (the previous files are kept).
+    DataValidationError
+        If the dataset is invalid, before anything is written.
+    """
+    plan.check_request(timeout, jobs, only, output)
+    notebooks, page_only = plan.select_all(only)
+    parameters = plan.resolve_parameters(notebooks + plan.templates_due(page_only), raw_parameters or [])
+    page_parameters = parameters.pop(plan.template(), {}) if plan.templates_due(page_only) else {}
+    plan.check_page_parameters(page_parameters)
+    reports, build_dir = output_folders(output)
+    with build_lock(build_dir, wait):
+        return _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs, kernel, timeout,
+                             progress, reports, build_dir)
+
+
+def _completed(futures, pool, page_pool):
+    """``as_completed(futures)``; an interruption (Ctrl-C, SIGTERM) stops both pools' workers at once
+    rather than waiting for the notebooks they run (:func:`analysis.builder.processes.stop_pool`)."""
+    try:
+        yield from as_completed(futures)
+    except KeyboardInterrupt:
+        stop_pool(pool)
+        stop_pool(page_pool)
+        raise
+
+
+def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs, kernel, timeout, progress,
+                  reports: Path, build_dir: Path) -> list[Outcome]:
+    state = load_state(build_dir)
+    common = plan.inputs_digest()
+    try:
+        page_plan = plan.pages_to_build(page_only, page_parameters, kernel, state, reports, force)
+    except (OSError, LookupError, ValueError, csv.Error):
+        page_plan = False  # unreadable data: the validation below says why
+    up_to_date = plan.all_cached(notebooks, parameters, kernel, common, state, reports) if not force else None
+    if (up_to_date is not None and state.get("validated_inputs") == common and page_plan is not False
+            and (page_plan is None or not (page_plan.todo or page_plan.remove))):
+        # nothing changed since a build that validated these very inputs: nothing to write
+        return up_to_date + plan.cached_page_outcomes(page_plan, state)
+    plan.check_one_as_of(notebooks, parameters, state, reports, page_only, page_parameters)
+
+    # start the worker server now: it imports papermill and nbconvert while the data is validated
+    context = get_context("forkserver")
+    # analysis.builder.lifeline first: the fork server dies with the build (analysis.builder.processes)
+    context.set_forkserver_preload(["analysis.builder.lifeline", "analysis.builder.execute", "analysis.builder.render", "papermill", "nbconvert"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    # and, when no report is due, the indicator pages' workers: their kernels start and warm up while
+    # the data is validated. With reports due they start after them: beside the reports they would
+    # only share the same cores.
+    reports_due = force or any(plan.cached_outcome(nb, parameters[nb], kernel, common, state, reports) is None
+                               for nb in notebooks)
+    page_pool = None if reports_due else _start_page_pool(page_plan, kernel, jobs, build_dir)
+
+    from tqdm import tqdm
+
+    try:
+        dataset, page_plan = plan.validate(parameters, page_only, page_parameters, page_plan, kernel, state, reports,
+                                       build_dir, force)
+    except BaseException:  # the build stops before the pages: the workers go, with their kernels
+        stop_pool(page_pool)
+        raise
+    outcomes: dict[str, Outcome] = {}
+    todo = []
+    for nb in notebooks:
+        cached = None if force else plan.cached_outcome(nb, parameters[nb], kernel, common, state, reports)
+        if cached is not None:
+            outcomes[nb.stem] = cached
+        else:
+            todo.append((nb, plan.input_hash(nb, parameters[nb], kernel, common)))
+
+    _claim(reports, todo, page_plan)
+    # longest first (by the last run time), so the parallel workers finish together
+    todo.sort(key=lambda item: -float(state["notebooks"].get(item[0].stem, {}).get("seconds") or 0.0))
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    bar = tqdm(total=len(notebooks), desc="reports", unit="nb", disable=not progress, file=sys.stderr,
+               initial=len(notebooks) - len(todo))
+    if todo:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init) as pool:
+            futures = {
+                pool.submit(execute.execute_one, str(nb), str(build_dir / "executed" / nb.name), parameters[nb], kernel,
+                            timeout): (nb, digest)
+                for nb, digest in todo
+            }
+            for future in _completed(futures, pool, page_pool):
+                nb, digest = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker fails only its notebook
+                    result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "html": None,
+                              "title": ""}
+                written = ""
+                if result["status"] == "ok":
+                    page = result["html"].encode("utf-8")
+                    try:
+                        store.atomic_write(reports / f"{nb.stem}.html", page)
+                        written = hashlib.sha256(page).hexdigest()
+                    except OSError as exc:
+                        result.update(status="failed", error=f"cannot write {reports / f'{nb.stem}.html'}: "
+                                                             f"{exc.strerror or exc}; the previous report is kept")
+                ok = result["status"] == "ok"
+                outcome = Outcome(nb.stem, result["title"], result["status"], round(result["seconds"], 1),
+                                  result["error"], digest if ok else "", parameters[nb], written)
+                outcomes[nb.stem] = outcome
+                if ok or not (reports / f"{nb.stem}.html").is_file():
+                    state["notebooks"][nb.stem] = asdict(outcome)
+                else:  # failed: the previous good report stays, and so does the record of how it was built
+                    kept = state["notebooks"].get(nb.stem, {})
+                    state["notebooks"][nb.stem] = dict(asdict(outcome), kept=_kept(kept))
+                write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+                bar.set_postfix_str(f"{nb.stem}: {outcome.status}")
+                bar.update(1)
+    bar.close()
+
+    ordered = [outcomes[nb.stem] for nb in notebooks]
+    for outcome in ordered:
+        if outcome.status == "cached":
+            state["notebooks"][outcome.name] = asdict(outcome)
+    ordered += _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress,
+                            page_pool)
+    entries = publish.mark_differing(publish.index_entries(state, reports))
+    previous_statuses = state.get("statuses", {})
+    page, statuses = index.render(dataset, entries, previous_statuses, publish.index_as_of(entries),
+                                  indicator_pages=publish.index_links(dataset, reports, state),
+                                  failed_pages=publish.failed_pages(state))
+    write(reports / "index.html", page)
+    state["statuses"] = statuses
+    state["validated_inputs"] = common
+    write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+    return ordered
+
+
+def _claim(reports: Path, todo, page_plan) -> None:
+    """Record in the folder's manifest every file this build is about to write (before writing it)."""
+    names = [f"{nb.stem}.html" for nb, _ in todo] + ["index.html"]
+    if page_plan is not None:
+        names += ["pledges.html"] + [f"{SUBDIR}/{ind}.html" for ind in page_plan.todo]
+    try:
+        folders.claim(reports, names)
+    except OSError as exc:
+        raise BuildError(f"cannot write {reports / folders.MANIFEST}: {exc.strerror or exc}") from None
+
+
+def _kept(record: dict) -> dict:
+    """How the report kept after a failure was built (its parameters and hash), from its state record."""
+    if "kept" in record:
+        return record["kept"]
+    return {"parameters": record.get("parameters", {}), "report_sha256": record.get("report_sha256", "")}
+
+
+def _start_page_pool(page_plan, kernel: str, jobs: int | None, build_dir: Path):
+    """:func:`pages.start_pool`, or None when it cannot start now (the checks after validation say why)."""
+    if not page_plan:
+        return None
+    try:
+        return execute.start_pool(page_plan, kernel, jobs, build_dir)
+    except OSError:
+        return None
+
+
+def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress,
+                 pool=None) -> list[Outcome]:
+    """Remove stale pages, execute the planned ones, then write the explorer and link the reports."""
+    found: list[Outcome] = []
+    if page_plan is not None:
+        publish.remove_stale(page_plan, state, reports)
+
+        def save():
+            write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+
+        done = execute.execute_pages(page_plan, kernel, timeout, jobs, reports, build_dir, state, save, progress, pool)
+        found = [Outcome(f"{SUBDIR}/{o.name}", o.title, o.status, o.seconds, o.error, o.input_hash,
+                         o.parameters) for o in done]
+    publish.write_explorer(dataset, reports, page_plan.parameters if page_plan else {})
+    linked = publish.link_reports([reports / f"{nb.stem}.html" for nb in plan.list_notebooks()], dataset, reports)
+    publish.record_linked(state, linked)
+    return found

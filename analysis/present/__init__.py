@@ -1,0 +1,8 @@
+"""What a reader sees: the verdicts put into tables, charts and sentences.
+
+``literal`` (dataset text shown literally) and ``tables`` (the HTML tables and the wording of a
+figure) at the bottom; ``plots`` (charts), ``narrative`` (sentences for the notebooks),
+``report_card`` (the overview's verdict on the plan period), ``indicator_page`` (one page per
+indicator), ``explorer`` (the table of every pledge) and ``index`` (the reports' front page) on
+them. It imports :mod:`analysis.method` and :mod:`analysis.data`, never the build.
+"""

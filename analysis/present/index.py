@@ -1,0 +1,117 @@
+"""The reports' index page: scorecard, the verdict on one target year, each report's build status
+and run time, and which pledge statuses moved since the previous build.
+
+Rendered with Jinja2 with autoescaping on (no Markdown), so text from the dataset (names, notes) and
+error messages appear as inert text; a Content-Security-Policy forbids any script. Each report's row
+shows the parameters it was built with, and a page built for another ``as_of_year`` than the rest
+(a failed rebuild's kept report) is marked as not part of the scorecard.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from ..method.progress import (
+    STATUS_COLORS,
+    STATUS_LABELS,
+    STATUSES,
+    achieved_observations,
+    default_as_of,
+    progress_table,
+    status_counts,
+)
+from . import tables
+
+VERDICT_YEAR = 2025
+
+#: The pages' Content-Security-Policy (a ``<meta http-equiv>``): no script of any kind, nothing loaded
+#: from anywhere but the page itself (images and fonts are embedded as ``data:`` URLs).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'")
+
+
+def script_policy(script: str) -> str:
+    """The same policy for a page that runs one inline script of its own (the pledge explorer): that
+    script only, named by its sha256 (no ``'unsafe-inline'``, nothing else may run)."""
+    import base64
+    import hashlib
+
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return CONTENT_SECURITY_POLICY.replace("script-src 'none'", f"script-src 'sha256-{digest}'")
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def status_changes(table: pd.DataFrame, previous: dict[str, str]) -> list[dict]:
+    """Pledges whose status differs from ``previous`` (pledge_id -> status)."""
+    changes = []
+    now = dict(zip(table["pledge_id"], table["status"].astype(str)))
+    info = table.set_index("pledge_id")
+    for pid in sorted(set(now) | set(previous)):
+        was, cur = previous.get(pid), now.get(pid)
+        if was != cur:
+            row = info.loc[pid] if pid in info.index else None
+            changes.append({
+                "pledge_id": pid,
+                "name": row["name"] if row is not None else "",
+                "geography": row["geography"] if row is not None else "",
+                "target_year": int(row["target_year"]) if row is not None else "",
+                "was": was,
+                "now": cur,
+            })
+    return changes
+
+
+def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | None = None,
+           verdict_year: int = VERDICT_YEAR, indicator_pages: list[dict] | None = None,
+           failed_pages: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
+    """Return (HTML of the index page, pledge_id -> status for the next comparison).
+
+    ``indicator_pages`` (id, name, name_zh, theme, file per page that exists, and the error of a page
+    whose last build failed) adds the link to the pledge explorer and a list of the indicator pages;
+    ``failed_pages`` (indicator id -> error) lists the pages whose last build failed.
+    """
+    as_of = int(as_of) if as_of is not None else default_as_of(dataset)
+    table = progress_table(dataset, as_of=as_of)
+    counts = status_counts(table, "theme")
+    counts.index = [("All themes" if t == "total" else tables.theme_label(t)) for t in counts.index]
+    score_statuses = [s for s in counts.columns if s != "total"]
+    scorecard = [(theme, row.to_dict()) for theme, row in counts.iterrows()]
+    due = table[table["target_year"] == verdict_year]["status"].astype(str).value_counts()
+    verdict = [(s, int(due[s])) for s in STATUSES if s in due.index]
+    seeded = dataset.sources["document"].notna()
+    page = _ENV.get_template("index.html.j2").render(
+        csp=CONTENT_SECURITY_POLICY,
+        n_pledges=len(table),
+        n_observations=len(achieved_observations(dataset, as_of)),
+        n_sources=len(dataset.sources),
+        n_seed_sources=int(seeded.sum()),
+        as_of=as_of,
+        verdict_year=verdict_year,
+        verdict=verdict,
+        entries=entries,
+        scorecard=scorecard,
+        score_statuses=score_statuses,
+        status_colors=STATUS_COLORS,
+        status_labels=STATUS_LABELS,
+        first_build=not previous,
+        changes=status_changes(table, previous) if previous else [],
+        source_names="; ".join(dataset.sources.loc[seeded, "title_en"]),
+        guide=Markup(tables.verdict_guide()),  # built from escaped parts in analysis.present.tables
+        table_css=Markup(tables.CSS),
+        font_stack=Markup(tables.FONT_STACK),
+        indicator_pages=indicator_pages or [],
+        failed_pages=failed_pages or {},
+        overview=next((e for e in entries if e.get("name") == "00-overview" and e.get("has_report")), None),
+        theme_labels=tables.THEME_LABELS,
+    )
+    return page, dict(zip(table["pledge_id"], table["status"].astype(str)))

@@ -1,0 +1,725 @@
+"""The numbers, tables, charts and sentences of one indicator's page (``notebooks/indicator.ipynb``).
+
+The template calls these and nothing else; every value comes from the dataset. Text from the
+dataset is escaped here, and tables come back as HTML strings built from escaped cells, so a name
+or a quote can never become markup on the page.
+
+:func:`load` validates the dataset once for the files' current content, so a kernel that runs many
+pages one after another (``analysis.builder.plan``) pays for it once; a page then takes its indicator's rows
+(``load(indicator_id=...)``) and assesses only its own pledges. Every call returns copies, so one
+page cannot change what the next one sees.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pandas as pd
+
+from ..data import dataset as data
+from ..data import paths
+from ..method.lineage import inconsistencies, pledge_lineage
+from ..method.progress import STATUS_COLORS, default_as_of
+from .narrative import escape, fmt, pledge_sentence, target_text
+from .tables import Safe, figure_text, render, theme_label
+
+#: Words for an observation's comparator, in the figures table.
+COMPARATOR_WORDS = {"=": "exact", "~": "about", ">=": "at least (bound)", "<=": "at most (bound)"}
+
+_CACHE: dict = {}
+
+
+# --- loading: validated once per content, then one indicator's slice per page -------------------
+
+
+@dataclass(frozen=True)
+class IndicatorSlice(data.Dataset):
+    """One indicator's rows of the data files (:func:`load` with ``indicator_id``): its row of
+    ``indicators.csv``, its pledges and its figures, and every source.
+
+    The tables derived from the whole dataset (the assessment, the lineage of targets, the
+    cross-source conflicts) are computed once per content of the files and handed to each slice
+    as its indicator's rows (:func:`_derived`); they equal those computed on the slice itself.
+    """
+
+    indicator_id: str = ""
+    all_vintages: bool = False
+    key: tuple = ()
+    #: The years a question may be asked for: those of the whole data (:func:`analysis.data.arguments.year_range`).
+    years: tuple | None = None
+
+
+def _signature(folder: Path) -> tuple:
+    """Name, size and modification time of every file in the data folder."""
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+
+
+def _loaded() -> tuple[tuple, data.Dataset, dict]:
+    """The files' dataset with every vintage, validated, and per indicator the positions of its rows
+    in each table; remembered (with the key it is remembered under) for the files' current content."""
+    folder = paths.data_dir()
+    key = ("load", str(folder), _signature(folder))
+    if key not in _CACHE:
+        _CACHE.clear()
+        everything = data.load(folder, all_vintages=True)
+        _CACHE[key] = (everything, {name: _positions(getattr(everything, name)["indicator_id"])
+                                    for name in ("indicators", "pledges", "observations")})
+    return (key, *_CACHE[key])
+
+
+def _positions(ids: pd.Series) -> dict[str, np.ndarray]:
+    """Per value of ``ids``: the positions where it occurs, in order."""
+    return {str(k): np.sort(np.asarray(v)) for k, v in pd.Series(np.arange(len(ids))).groupby(ids.to_numpy()).groups.items()}
+
+
+def _current(everything: data.Dataset) -> tuple[pd.DataFrame, ...]:
+    """The four tables with the current figures only (as :func:`analysis.load` takes them)."""
+    obs = everything.observations
+    current = obs[obs["current"]].reset_index(drop=True)
+    current.attrs = obs.attrs
+    return everything.sources, everything.indicators, everything.pledges, current
+
+
+def load(all_vintages: bool = False, indicator_id: str | None = None) -> data.Dataset:
+    """:func:`analysis.load`, remembered for the data files' current size and modification time.
+
+    The dataset is validated once, with every vintage; the current figures are taken from it as
+    :func:`analysis.load` does. With ``indicator_id``, an :class:`IndicatorSlice`: that
+    indicator's rows only (ValueError for an id that is not an indicator), all a page needs, at a
+    fraction of the cost of filtering the whole tables in every part of it. Returns copies each
+    time, so a page that changes its tables leaves the next page unaffected.
+    """
+    key, everything, positions = _loaded()
+    if indicator_id is None:
+        frames = list(everything) if all_vintages else list(_current(everything))
+        return data.Dataset(*(frame.copy() for frame in frames), everything.data_dir)
+    check_indicator(everything, indicator_id)
+    frames = [everything.sources.copy()]
+    for name in ("indicators", "pledges", "observations"):
+        frame = getattr(everything, name)
+        mine = frame.iloc[positions[name].get(indicator_id, np.arange(0))].reset_index(drop=True)
+        mine.attrs = frame.attrs
+        frames.append(mine)
+    selected = data.Dataset(*frames, everything.data_dir)
+    if not all_vintages:
+        selected = data.Dataset(*_current(selected), everything.data_dir)
+    from ..data.arguments import year_range
+
+    return IndicatorSlice(*selected, everything.data_dir, indicator_id, all_vintages, key, year_range(everything))
+
+
+def _sliced_from(dataset: data.Dataset) -> data.Dataset | None:
+    """The whole dataset (every vintage) ``dataset`` is a slice of, while the files it was read from
+    are unchanged; None for any other dataset."""
+    if isinstance(dataset, IndicatorSlice) and dataset.key in _CACHE:
+        return _CACHE[dataset.key][0]
+    return None
+
+
+#: A kernel asked for this many indicators' slices computes their tables on each slice; from the
+#: next one on, once on the whole dataset (quicker from a few pages on, slower for one page alone).
+SLICES_BEFORE_WHOLE = 2
+
+
+def _derived(name: str, dataset: data.Dataset, compute, *args) -> pd.DataFrame:
+    """``compute(dataset, *args)``, a table with an ``indicator_id`` column. For an
+    :class:`IndicatorSlice` of the files' current content, past the first
+    :data:`SLICES_BEFORE_WHOLE` indicators: the rows of its indicator in the same table computed
+    once on the whole dataset (with the same vintages), remembered. Both give the same rows."""
+    everything = _sliced_from(dataset)
+    if everything is None:
+        return compute(dataset, *args)
+    key = (dataset.key, name, dataset.all_vintages, *args)
+    if key not in _CACHE:
+        asked = _CACHE.setdefault(("asked", *key), set())
+        asked.add(dataset.indicator_id)
+        if len(asked) <= SLICES_BEFORE_WHOLE and not _sums_another(dataset):
+            return compute(dataset, *args)
+        whole = everything if dataset.all_vintages else data.Dataset(*_current(everything), everything.data_dir)
+        table = compute(whole, *args)
+        _CACHE[key] = (table, _positions(table["indicator_id"]))
+    table, positions = _CACHE[key]
+    mine = table.iloc[positions.get(dataset.indicator_id, np.arange(0))].reset_index(drop=True)
+    mine.attrs = table.attrs
+    return mine
+
+
+def _sums_another(dataset: data.Dataset) -> bool:
+    """The slice's indicator is a total added up from another indicator's yearly figures (``sum_of``),
+    which the slice does not hold: its tables come from the whole dataset."""
+    return "sum_of" in dataset.indicators and bool(dataset.indicators["sum_of"].notna().any())
+
+
+def _whole(name: str, dataset: data.Dataset, compute):
+    """``compute(dataset)`` for a value that a slice shares with the whole dataset (it depends only
+    on ``sources.csv`` or ``indicators.csv``, which a slice keeps or keeps a row of): for an
+    :class:`IndicatorSlice` of the files' current content, computed once on the whole dataset."""
+    everything = _sliced_from(dataset)
+    if everything is None:
+        return compute(dataset)
+    key = (dataset.key, name)
+    if key not in _CACHE:
+        _CACHE[key] = compute(everything)
+    return _CACHE[key]
+
+
+def check_page(indicator_id: str, as_of_year: int, alpha: float) -> None:
+    """The template's parameter check (:func:`analysis.data.params.check_parameters` and
+    :func:`check_indicator`) on the files' dataset, without copying it."""
+    from ..data.params import check_parameters
+
+    _, everything, _ = _loaded()
+    check_parameters(everything, "indicator", as_of_year=as_of_year, alpha=alpha)
+    check_indicator(everything, indicator_id)
+
+
+def assess(dataset: data.Dataset, as_of: int | None, alpha: float) -> pd.DataFrame:
+    """:func:`analysis.method.trends.project` for every pledge of ``dataset`` (see :func:`_derived`)."""
+    from ..method.trends import project
+
+    as_of = default_as_of(dataset) if as_of is None else int(as_of)
+    return _derived("assess", dataset, lambda d, a, al: project(d, as_of=a, alpha=al), as_of, float(alpha))
+
+
+def check_indicator(dataset: data.Dataset, indicator_id: str) -> None:
+    """Raise ValueError unless ``indicator_id`` is an indicator of the dataset."""
+    if indicator_id not in set(dataset.indicators["indicator_id"]):
+        raise ValueError(f"parameter indicator_id={indicator_id!r}: not an indicator in indicators.csv")
+
+
+def page_indicators(dataset: data.Dataset) -> list[str]:
+    """Indicators that get a page: those with a pledge or an observation (any vintage), sorted."""
+    return sorted(set(dataset.pledges["indicator_id"]) | set(dataset.observations["indicator_id"]))
+
+
+# --- HTML tables from escaped cells --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cell that links somewhere: ``text`` shown, ``href`` followed (both escaped)."""
+
+    text: str
+    href: str
+
+
+def safe_url(url) -> str | None:
+    """``url`` if it is an http(s) address, else None (no ``javascript:`` or other schemes on a page)."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    parsed = urlparse(url.strip())
+    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
+
+
+def _cell(value):
+    """A table cell: a :class:`Link` as an escaped link, anything else as text (escaped by the table)."""
+    if isinstance(value, Link):
+        return Safe(f'<a href="{escape(value.href)}">{escape(value.text)}</a>')
+    return value
+
+
+def html_table(rows: list[dict], columns: list[str], caption: str = "") -> str:
+    """An HTML table of ``rows`` (dicts) with ``columns`` as headers, as every table of the project
+    is drawn (:func:`analysis.present.tables.render`, unfolded); every cell is escaped."""
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    return str(render(cells, columns, caption=caption, fold_after=None))
+
+
+def source_cells(dataset: data.Dataset) -> dict:
+    """source_id -> what a table shows for it: its title, linked to its address when it has an
+    http(s) one (else the title and the document's file name)."""
+    return dict(_whole("source_cells", dataset, _source_cells))
+
+
+def _source_cells(dataset: data.Dataset) -> dict:
+    out = {}
+    original = dataset.sources["original_url"] if "original_url" in dataset.sources else dataset.sources["url"]
+    for sid, title, url, first, document in zip(dataset.sources["source_id"], dataset.sources["title_en"],
+                                                dataset.sources["url"], original, dataset.sources["document"]):
+        title = title if isinstance(title, str) else sid
+        link = safe_url(first) or safe_url(url)  # the original on the issuer's site before the copy read
+        if link:
+            out[sid] = Link(title, link)
+        else:
+            out[sid] = f"{title} (document {document})" if isinstance(document, str) else title
+    return out
+
+
+def source_cell(dataset: data.Dataset, source_id: str):
+    """One source's cell (see :func:`source_cells`); the id itself for an unknown source."""
+    return source_cells(dataset).get(source_id, source_id)
+
+
+# --- the page's parts ----------------------------------------------------------------------------
+
+
+def _info(dataset: data.Dataset, indicator_id: str) -> dict:
+    """The indicator's row of indicators.csv, as a dict."""
+    records = _whole("indicator_records", dataset,
+                     lambda d: {r["indicator_id"]: r for r in d.indicators.to_dict("records")})
+    return dict(records[indicator_id])
+
+
+def title(dataset: data.Dataset, indicator_id: str) -> str:
+    """The page's H1 in Markdown: the English name and, when known, the Chinese name."""
+    info = _info(dataset, indicator_id)
+    zh = info["name_zh"] if isinstance(info["name_zh"], str) and info["name_zh"].strip() else ""
+    return f"# {escape(info['name'])}" + (f" ({escape(zh)})" if zh else "")
+
+
+def _code(identifier: str) -> str:
+    """An id as a Markdown code span. Entities are not decoded inside a code span, so the id goes in
+    as written, which is safe only for the ids the schema allows (letters, digits, underscores);
+    anything else is shown as escaped text."""
+    from ..data.paths import ID_PATTERN
+
+    return f"`{identifier}`" if ID_PATTERN.fullmatch(identifier) else escape(identifier)
+
+
+def header(dataset: data.Dataset, indicator_id: str) -> str:
+    """Unit, definition, theme, measure and desired direction, as Markdown."""
+    info = _info(dataset, indicator_id)
+    zh = info["name_zh"] if isinstance(info["name_zh"], str) and info["name_zh"].strip() else "not recorded"
+    bounds = [f"{w} {fmt(v)}" for w, v in (("from", info["lower_bound"]), ("to", info["upper_bound"])) if pd.notna(v)]
+    lines = [
+        f"- **Indicator:** {_code(indicator_id)}",
+        f"- **Chinese name:** {escape(zh)}",
+        f"- **Unit:** {escape(info['unit'])}",
+        f"- **Definition:** {escape(info['description'])}",
+        f"- **Theme:** {escape(theme_label(str(info['theme'])))}",
+        f"- **Measure:** {escape(info['measure'])}; desired direction: {escape(str(info['direction']).replace('_', ' '))}"
+        + (f"; natural bounds {' '.join(bounds)}" if bounds else ""),
+    ]
+    return "\n".join(lines)
+
+
+def summary(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of: int) -> str:
+    """One sentence: how many pledges and figures, for which places, and the verdicts."""
+    pledges = table[table["indicator_id"] == indicator_id]
+    obs = dataset.observations[dataset.observations["indicator_id"] == indicator_id]
+    places = sorted(set(pledges["geography"]) | set(obs["geography"]))
+    text = (
+        f"{len(pledges)} pledge{'s' if len(pledges) != 1 else ''} and {len(obs)} achieved figure"
+        f"{'s' if len(obs) != 1 else ''} for {escape(', '.join(places)) or 'no place'}, assessed as of {int(as_of)}"
+    )
+    if len(pledges):
+        counts = pledges["status"].astype(str).str.replace("_", " ").value_counts()
+        text += ": " + ", ".join(f"{n} {s}" for s, n in counts.items())
+    return text + "."
+
+
+def places(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -> list[str]:
+    """Places with a pledge or a figure on this indicator, sorted."""
+    obs = dataset.observations[dataset.observations["indicator_id"] == indicator_id]
+    return sorted(set(table.loc[table["indicator_id"] == indicator_id, "geography"]) | set(obs["geography"]))
+
+
+_W, _PANEL_H = 720, 300
+_LEFT, _RIGHT, _TOP, _BOTTOM = 78, 16, 46, 36
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """About ``count`` round tick values (1, 2, 2.5 or 5 times a power of ten) covering low..high."""
+    if not np.isfinite(low) or not np.isfinite(high):
+        return []
+    if high <= low:
+        low, high = low - (abs(low) * 0.1 or 1), high + (abs(high) * 0.1 or 1)
+    raw = (high - low) / max(count, 1)
+    power = 10 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = np.floor(low / step) * step
+    ticks = []
+    value = first
+    while value <= high + step * 1e-9:
+        ticks.append(float(round(value, 10)))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(float(round(value, 10)))
+    return ticks
+
+
+def _num(value: float) -> str:
+    """Axis label: thousands separators, no needless decimals."""
+    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def _star(x: float, y: float, r: float = 8.0) -> str:
+    points = []
+    for i in range(10):
+        angle = np.pi / 2 + i * np.pi / 5
+        radius = r if i % 2 == 0 else r * 0.45
+        points.append(f"{x + radius * np.cos(angle):.1f},{y - radius * np.sin(angle):.1f}")
+    return " ".join(points)
+
+
+def panel_data(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, place: str, as_of: int,
+               alpha: float = 0.1) -> dict:
+    """What one place's panel shows: achieved figures, the fitted band (to the last target year, or
+    None under :data:`analysis.method.trends.MIN_POINTS` figures) and the pledges' targets and bases."""
+    from ..method import trends
+    from ..method.progress import achieved_observations
+
+    obs = achieved_observations(dataset, as_of)
+    series = obs[(obs["indicator_id"] == indicator_id) & (obs["geography"] == place)].sort_values("year")
+    mine = table[(table["indicator_id"] == indicator_id) & (table["geography"] == place)].sort_values("target_year")
+    band = None
+    comparable = data.since_last_break(series)  # no trend is fitted across a series break
+    if len(comparable) >= trends.MIN_POINTS:
+        model = trends.choose_model(_info(dataset, indicator_id)["measure"], comparable["value"])
+        end = int(max([comparable["year"].max(), *mine["target_year"].tolist()]))
+        band = trends.series_band(comparable["year"], comparable["value"],
+                                  np.arange(int(comparable["year"].min()), end + 1), model, alpha)
+        band.attrs["model"] = model
+    start = data.break_years(series).max() if len(series) else np.nan
+    return {"series": series, "pledges": mine, "band": band, "break_year": start}
+
+
+def series_chart(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of: int,
+                 alpha: float = 0.1) -> str:
+    """An inline SVG chart, one panel per place: achieved figures, the fitted trend with its
+    (1 - alpha) prediction band to the last target year, each pledge's target (a star coloured by its
+    verdict) and base (an open circle), and the as-of year. Scales to the page's width; every text
+    from the dataset is escaped."""
+    info = _info(dataset, indicator_id)
+    where = places(dataset, table, indicator_id)
+    unit = str(info["unit"])
+    panels = []
+    for n, place in enumerate(where):
+        d = panel_data(dataset, table, indicator_id, place, as_of, alpha)
+        panels.append(_panel(d, place, unit, as_of, alpha, n * _PANEL_H))
+    height = _PANEL_H * max(len(where), 1)
+    label = chart_alt(dataset, table, indicator_id, as_of)
+    return (f'<svg class="indicator-chart" viewBox="0 0 {_W} {height}" width="100%" role="img" '
+            f'aria-label="{label}" xmlns="http://www.w3.org/2000/svg" style="max-width:{_W}px;height:auto;'
+            f'font-family:system-ui,sans-serif">' + "".join(panels) + "</svg>")
+
+
+def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float) -> str:
+    series, mine, band = d["series"], d["pledges"], d["band"]
+    years = [*series["year"].tolist(), *mine["target_year"].tolist(),
+             *mine["base_year"].dropna().tolist(), as_of]
+    values = [*series["value"].tolist(), *mine["target_value"].dropna().tolist(), *mine["base_value"].dropna().tolist()]
+    x0, x1 = (min(years), max(years)) if years else (as_of - 1, as_of + 1)
+    if x0 == x1:
+        x0, x1 = x0 - 1, x1 + 1
+    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
+    span = (hi - lo) or (abs(hi) or 1.0)
+    if band is not None:  # the band widens the range, but never beyond half the data's span again
+        lo = min(lo, max(float(band["lower"].min()), lo - span / 2))
+        hi = max(hi, min(float(band["upper"].max()), hi + span / 2))
+    ticks = nice_ticks(lo, hi)
+    lo, hi = min(ticks[0], lo), max(ticks[-1], hi)
+    plot_w, plot_h = _W - _LEFT - _RIGHT, _PANEL_H - _TOP - _BOTTOM
+
+    def px(x):
+        return _LEFT + (float(x) - x0) / (x1 - x0) * plot_w
+
+    def py(y):
+        return top + _TOP + (hi - float(y)) / ((hi - lo) or 1) * plot_h
+
+    out = [f'<text x="{_LEFT}" y="{top + 16}" font-size="14" font-weight="bold">{escape(place)}</text>',
+           f'<text x="{_LEFT}" y="{top + 32}" font-size="11" fill="#444">{escape(unit)}</text>']
+    for t in ticks:
+        out.append(f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#e5e5e5"/>'
+                   f'<text x="{_LEFT - 6}" y="{py(t) + 4:.1f}" font-size="11" text-anchor="end" fill="#444">'
+                   f'{escape(_num(t))}</text>')
+    step = max(1, int(np.ceil((x1 - x0) / 10)))
+    for year in range(int(x0), int(x1) + 1, step):
+        out.append(f'<text x="{px(year):.1f}" y="{top + _PANEL_H - _BOTTOM + 16}" font-size="11" '
+                   f'text-anchor="middle" fill="#444">{year}</text>')
+    out.append(f'<line x1="{px(as_of):.1f}" x2="{px(as_of):.1f}" y1="{top + _TOP}" y2="{top + _PANEL_H - _BOTTOM}" '
+               f'stroke="#777" stroke-dasharray="2,3"/><text x="{px(as_of) - 3:.1f}" y="{top + _TOP + 10}" '
+               f'font-size="10" text-anchor="end" fill="#555">as of {int(as_of)}</text>')
+    legend = []
+    if pd.notna(d.get("break_year")):  # figures before it are on another basis
+        bx = px(float(d["break_year"]) - 0.5)
+        out.append(f'<line x1="{bx:.1f}" x2="{bx:.1f}" y1="{top + _TOP}" y2="{top + _PANEL_H - _BOTTOM}" '
+                   f'stroke="#CC0000" stroke-dasharray="6,3"/><text x="{bx + 3:.1f}" y="{top + _TOP + 22}" '
+                   f'font-size="10" fill="#CC0000">series break</text>')
+    model = band.attrs.get("model", "") if band is not None else ""
+    if band is not None:
+        band = band.dropna(subset=["lower", "upper", "mean"])
+    if band is not None and len(band):
+        clip = [(px(y), py(min(max(v, lo), hi))) for y, v in zip(band["year"], band["upper"])]
+        clip += [(px(y), py(min(max(v, lo), hi))) for y, v in zip(band["year"][::-1], band["lower"][::-1])]
+        out.append('<polygon fill="#0072B2" fill-opacity="0.15" points="'
+                   + " ".join(f"{a:.1f},{b:.1f}" for a, b in clip) + '"/>')
+        out.append('<polyline fill="none" stroke="#0072B2" stroke-width="1.6" points="'
+                   + " ".join(f"{px(y):.1f},{py(min(max(v, lo), hi)):.1f}" for y, v in zip(band["year"], band["mean"]))
+                   + '"/>')
+        legend.append(("band", f"fitted trend ({model}) and {int(round((1 - alpha) * 100))}% "
+                               "prediction band"))
+    if len(series):
+        out.append('<polyline fill="none" stroke="#222" stroke-width="0.8" points="'
+                   + " ".join(f"{px(y):.1f},{py(v):.1f}" for y, v in zip(series["year"], series["value"])) + '"/>')
+        for y, v in zip(series["year"], series["value"]):
+            out.append(f'<circle cx="{px(y):.1f}" cy="{py(v):.1f}" r="3.5" fill="#222"><title>{int(y)}: '
+                       f'{escape(fmt(v, unit))}</title></circle>')
+        legend.append(("dot", "achieved"))
+    for _, p in mine.iterrows():
+        color = STATUS_COLORS.get(str(p["status"]), "#D55E00")
+        if pd.notna(p["base_year"]) and pd.notna(p["base_value"]):
+            out.append(f'<circle cx="{px(p["base_year"]):.1f}" cy="{py(p["base_value"]):.1f}" r="7" fill="none" '
+                       f'stroke="#E69F00" stroke-width="2"><title>base of {escape(p["pledge_id"])}: '
+                       f'{escape(fmt(p["base_value"], unit))} ({int(p["base_year"])})</title></circle>')
+        if pd.isna(p["target_value"]):  # a direction-only pledge has no number to mark
+            continue
+        out.append(f'<polygon points="{_star(px(p["target_year"]), py(p["target_value"]))}" fill="{color}" '
+                   f'stroke="#333" stroke-width="0.6"><title>{escape(p["pledge_id"])}: {escape(target_text(p))} '
+                   f'({escape(str(p["status"]).replace("_", " "))})</title></polygon>')
+    if len(mine):
+        legend += [("star", "target (colour = verdict)")]
+        if mine["base_value"].notna().any():
+            legend += [("base", "pledge's base")]
+    x, y = _LEFT + 150, top + 16
+    for kind, text in legend:
+        if x + 24 + 6.2 * len(text) > _W - _RIGHT and x > _LEFT + 150:  # wrap to a second row
+            x, y = _LEFT + 150, y + 15
+        mark = {"band": f'<rect x="{x}" y="{y - 8}" width="14" height="8" fill="#0072B2" fill-opacity="0.3"/>',
+                "dot": f'<circle cx="{x + 6}" cy="{y - 4}" r="3.5" fill="#222"/>',
+                "star": f'<polygon points="{_star(x + 6, y - 4, 6)}" fill="#999"/>',
+                "base": f'<circle cx="{x + 6}" cy="{y - 4}" r="5" fill="none" stroke="#E69F00" stroke-width="2"/>'}[kind]
+        out.append(mark + f'<text x="{x + 17}" y="{y}" font-size="11" fill="#333">{escape(text)}</text>')
+        x += 24 + 6.2 * len(text)
+    return "".join(out)
+
+
+def chart_alt(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of: int) -> str:
+    """A sentence stating what the chart shows (its text alternative)."""
+    obs = dataset.observations[(dataset.observations["indicator_id"] == indicator_id)
+                               & (dataset.observations["year"] <= as_of)]
+    info = _info(dataset, indicator_id)
+    parts = []
+
+    def said(row) -> str:  # a bound or an approximate figure is said as one ("at least", "about")
+        return figure_text(row["value"], info["unit"], row["comparator"])
+
+    for place, group in obs.sort_values("year").groupby("geography"):
+        first, last = group.iloc[0], group.iloc[-1]
+        if len(group) > 1:
+            text = f"{place} from {said(first)} in {int(first['year'])} to {said(last)} in {int(last['year'])}"
+        else:
+            text = f"{place} {said(last)} in {int(last['year'])}"
+        start = data.break_years(group).max()
+        if pd.notna(start):  # the figures before it are on another basis: not a change a reader may read off
+            text += f" (series break in {int(start)}: the figures before it are on another basis)"
+        parts.append(text)
+    n = int((table["indicator_id"] == indicator_id).sum())
+    shown = "; ".join(parts) if parts else "no achieved figure up to then"
+    return escape(f"Chart: {info['name']}: {shown}; {n} target(s) marked with stars.")
+
+
+def _rate(value, rule: str, unit: str) -> str:
+    if pd.isna(value):
+        return ""
+    if rule == "cagr":
+        return f"{value * 100:+.2f}% a year"
+    suffix = " points" if unit == "%" else ("" if unit == "ratio" else f" {unit}")
+    return f"{value:+.3g}{suffix} a year"
+
+
+def pledge_rows(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -> list[dict]:
+    """Per pledge on the indicator: verdict and its components, as display strings."""
+    rows = []
+    cells = source_cells(dataset)
+    for _, r in table[table["indicator_id"] == indicator_id].sort_values(["geography", "target_year",
+                                                                          "pledge_id"]).iterrows():
+        prob = r.get("probability_met")
+        rows.append({
+            "pledge": r["pledge_id"],
+            "place": r["geography"],
+            "target": target_text(r),
+            "verdict": str(r["status"]).replace("_", " "),
+            "why": r["reason"] + _rests_on(r),
+            "base": f"{fmt(r['base_value'], r['unit'])} ({int(r['base_year'])}, {r['base_from']})"
+            if pd.notna(r["base_value"]) and pd.notna(r["base_year"]) else "",
+            "latest": f"{fmt(r['latest_value'], r['unit'])} ({int(r['latest_year'])})" if pd.notna(r["latest_value"])
+            else "",
+            "observed rate": _rate(r["observed_rate"], r["rate_rule"], r["unit"]),
+            "required rate": _rate(r["required_rate"], r["rate_rule"], r["unit"]),
+            "R": f"{r['ratio']:.2f}" if pd.notna(r["ratio"]) else "",
+            "P(met on time)": f"{prob:.0%}" if prob is not None and pd.notna(prob) else "",
+            "source": cells.get(r["source_id"], r["source_id"]),
+        })
+    return rows
+
+
+def _rests_on(row) -> str:
+    """The kind of evidence a verdict rests on, in words ("" when it has none)."""
+    from .tables import evidence_words
+
+    kind = row.get("evidence_kind")
+    if not isinstance(kind, str) or not kind or str(row["status"]) == "insufficient_data":
+        return ""
+    return f" (rests on {evidence_words(kind)})"
+
+
+def pledge_table(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -> str:
+    """HTML table of :func:`pledge_rows`."""
+    rows = pledge_rows(dataset, table, indicator_id)
+    columns = ["pledge", "place", "target", "verdict", "why", "base", "latest", "observed rate", "required rate",
+               "R", "P(met on time)", "source"]
+    return html_table(rows, columns, "Pledges: verdict and its components")
+
+
+def settle_sentence(row, dataset: data.Dataset | None = None) -> str:
+    """What would settle a pledge that has no verdict yet (status ``insufficient_data``), or, for a
+    pledge whose target year is still ahead, what the final verdict waits for; '' once met or missed."""
+    status = str(row["status"])
+    place, year = row["geography"], int(row["target_year"])
+    if status in ("met", "missed"):
+        return ""
+    if status == "insufficient_data":
+        if pd.isna(row["latest_value"]):
+            return (f"No achieved figure for {place} up to {int(row['as_of'])}: an official figure for any year, "
+                    f"plus a second one (or a stated baseline) to measure the pace, would give it a status; "
+                    f"a figure for {year} would decide met or missed.")
+        return (f"Only one point in time ({int(row['latest_year'])}): a figure for {place} for another year "
+                f"would give the pace and a status; a figure for {year} would decide met or missed.")
+    return f"The final verdict (met or missed) waits for an official figure for {place} for {year}."
+
+
+def pledge_details(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -> str:
+    """Markdown: per pledge, the sentence on where it stands, what would settle it, and its verbatim quote."""
+    pledges = dataset.pledges.set_index("pledge_id")
+    blocks = []
+    for _, r in table[table["indicator_id"] == indicator_id].sort_values(["geography", "target_year",
+                                                                          "pledge_id"]).iterrows():
+        p = pledges.loc[r["pledge_id"]]
+        source = source_cell(dataset, r["source_id"])
+        source_md = (f"[{escape(source.text)}]({escape(source.href)})" if isinstance(source, Link)
+                     else escape(source))
+        block = [f"### {escape(r['pledge_id'])}: {escape(r['geography'])}, {escape(target_text(r))}", "",
+                 pledge_sentence(r)]
+        settle = settle_sentence(r, dataset)
+        if settle:
+            block += ["", f"*What would settle it:* {escape(settle)}"]
+        block += ["", f"> “{escape(p['quote'])}”  ", f"> — {source_md}"]
+        if isinstance(p["note"], str) and p["note"]:
+            block[-1] += "  "
+            block += [f"> Note: {escape(p['note'])}"]
+        blocks.append("\n".join(block))
+    return "\n\n".join(blocks) if blocks else "No document in the dataset pledges a target on this indicator."
+
+
+def lineage_rows(dataset: data.Dataset, indicator_id: str) -> list[dict]:
+    """The indicator's pledges per place in the order their documents were published, each
+    compared with the one before it (kept, raised, lowered, postponed, brought forward)."""
+    history = _derived("lineage", dataset, pledge_lineage)
+    history = history[history["indicator_id"] == indicator_id]
+    unit = _info(dataset, indicator_id)["unit"]
+    cells = source_cells(dataset)
+    rows = []
+    for _, h in history.iterrows():
+        before = (f"{fmt(h['previous_target_value'], unit)} by {int(h['previous_target_year'])} "
+                  f"({h['previous_pledge_id']})" if pd.notna(h["previous_pledge_id"]) else "")
+        rows.append({
+            "place": h["geography"],
+            "published": h["published"] if isinstance(h["published"], str) else "not shown",
+            "pledge": h["pledge_id"],
+            "target": f"{h['comparator']} {fmt(h['target_value'], unit)} by {int(h['target_year'])}",
+            "previous target": before,
+            "change": h["verdict"],
+            "source": cells.get(h["source_id"], h["source_id"]),
+        })
+    return rows
+
+
+def _block(heading: str, rows: list[dict], columns: list[str], caption: str, none: str, intro: str = "") -> str:
+    """HTML: an ``<h3>`` heading, then ``intro`` and the rows in a table, or the sentence ``none``
+    when there are no rows (``heading``, ``none`` and ``intro`` are the page's own words)."""
+    head = f"<h3>{heading}</h3>"
+    if not rows:
+        return head + f"<p>{none}</p>"
+    return head + intro + html_table(rows, columns, caption)
+
+
+def lineage_block(dataset: data.Dataset, indicator_id: str) -> str:
+    """HTML: a heading, then the lineage table, or a sentence when the indicator's targets were set only once per place."""
+    rows = lineage_rows(dataset, indicator_id)
+    changed = sum(r["change"] not in ("first", "kept") for r in rows)
+    return _block("Did the targets change from one document to the next?", rows,
+                  ["place", "published", "pledge", "target", "previous target", "change", "source"],
+                  "How the targets evolved across documents",
+                  "Each place's target on this indicator appears in one document only: no lineage to trace.",
+                  f"<p>{len(rows)} pledges in a chain of restatements; {changed} changed the target or its year.</p>")
+
+
+def conflict_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
+    """Figures for the same place and year that disagree across sources (needs all vintages)."""
+    found = _derived("inconsistencies", all_vintages, inconsistencies)
+    found = found[found["indicator_id"] == indicator_id]
+    unit = _info(all_vintages, indicator_id)["unit"]
+    cells = source_cells(all_vintages)
+    return [{
+        "place": c["geography"],
+        "year": str(int(c["year"])),
+        "value": fmt(c["value"], unit),
+        "status": c["status"],
+        "used": "yes" if c["current"] else "no",
+        "spread": fmt(c["spread"], unit),
+        "quote": c["quote"],
+        "source": cells.get(c["source_id"], c["source_id"]),
+    } for c in found.to_dict("records")]
+
+
+def conflicts_block(all_vintages: data.Dataset, indicator_id: str) -> str:
+    """HTML: a heading, then the cross-source conflicts, or a sentence saying there are none."""
+    rows = conflict_rows(all_vintages, indicator_id)
+    groups = len({(r["place"], r["year"]) for r in rows})
+    intro = (f"<p>{groups} place-year{'s' if groups != 1 else ''} with disagreeing figures; the one used is the "
+             "revised figure, else the final one, else the estimate (then exact before approximate, then the "
+             "latest-published).</p>")
+    return _block("Do the sources disagree?", rows, ["place", "year", "value", "status", "used", "spread", "quote", "source"],
+                  "Figures that disagree across sources",
+                  "No two sources give different figures for the same place and year on this indicator.", intro)
+
+
+def figure_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
+    """Every figure on the indicator (all vintages): place, year, value with its comparator, status,
+    whether it is the one used, the verbatim quote and the source."""
+    obs = all_vintages.observations
+    obs = obs[obs["indicator_id"] == indicator_id].sort_values(["geography", "year", "source_id"])
+    cells = source_cells(all_vintages)
+    return [{
+        "place": o["geography"],
+        "year": str(int(o["year"])),
+        "value": fmt(o["value"], o["unit"]),
+        "comparator": f"{o['comparator']} ({COMPARATOR_WORDS.get(o['comparator'], o['comparator'])})",
+        "status": o["status"],
+        "used": "yes" if o["current"] else "no",
+        "quote": o["quote"],
+        "note": o["note"] if isinstance(o["note"], str) else "",
+        "source": cells.get(o["source_id"], o["source_id"]),
+    } for o in obs.to_dict("records")]
+
+
+def figures_block(all_vintages: data.Dataset, indicator_id: str) -> str:
+    """HTML: a heading, then every figure in a table, or a sentence when there is none; for a total over
+    a period (``sum_of``), where its yearly figures are."""
+    block = _block("Every figure, with its status and source", figure_rows(all_vintages, indicator_id),
+                   ["place", "year", "value", "comparator", "status", "used", "quote", "note", "source"],
+                   "Every figure, with its status, quote and source", "No achieved figure on this indicator in the dataset yet.")
+    return block + summed_from(all_vintages, indicator_id)
+
+
+def summed_from(dataset: data.Dataset, indicator_id: str) -> str:
+    """HTML: where no source states a total over a period, it is added up from the yearly figures of
+    another indicator (linked to its page); "" for any other indicator."""
+    info = _info(dataset, indicator_id)
+    yearly = info.get("sum_of")
+    if not isinstance(yearly, str) or not yearly:
+        return ""
+    return (f"<p>Where no source states the total, a pledge on this indicator is judged on the sum of the yearly "
+            f"figures of <a href=\"{html.escape(yearly)}.html\"><code>{html.escape(yearly)}</code></a> over the "
+            f"{int(info['sum_years'])} years ending at its target year; with a year missing, that sum is only a "
+            "lower bound.</p>")
+
+
+def navigation() -> str:
+    """Markdown links back to the index and the pledge explorer (pages live in reports/indicators/)."""
+    return "[All reports](../index.html) · [All pledges (explorer)](../pledges.html)"
