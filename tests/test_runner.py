@@ -275,3 +275,14 @@ def test_unwritable_index_exits_two_with_the_path(workspace):
     assert b"a again" in (workspace["reports"] / "01-a.html").read_bytes() != report
     assert state(workspace)["notebooks"]["01-a"]["report_sha256"] == hashlib.sha256(
         (workspace["reports"] / "01-a.html").read_bytes()).hexdigest()
+
+
+def test_the_runner_imports_no_heavy_library_until_there_is_work():
+    """A build with nothing to do takes well under a second (benchmarks/bench_build.py measures it):
+    importing the command line and the runner must not import pandas, nbformat (jsonschema's grammar
+    compiles on import), papermill, nbconvert or matplotlib; the steps import them when they run."""
+    code = ("import sys, analysis.builder.cli, analysis.builder.runner\n"
+            "print(sorted(m for m in ('pandas', 'nbformat', 'jsonschema', 'papermill', 'nbconvert', 'matplotlib',"
+            " 'jinja2') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

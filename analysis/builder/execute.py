@@ -32,7 +32,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .plan import SUBDIR, TEMPLATE, Plan, template
-from .render import page_exporter, page_title, render_page
 from .store import atomic_write
 
 # --- one themed report, in a worker process ---------------------------------------------------
@@ -269,6 +268,7 @@ def _init_worker(tpl: str, kernel: str, log: str) -> None:
     from multiprocessing.util import Finalize
 
     from .processes import worker_init
+    from .render import page_exporter
 
     worker_init(cleanup=_stop_kernel)  # dies with the build (see analysis.builder.processes), its kernel with it
     _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, client=None, logfile=None)
@@ -293,6 +293,7 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dic
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from .render import page_title, render_page
 
     start = time.perf_counter()
     w = _WORKER

@@ -29,7 +29,6 @@ from dataclasses import asdict
 from multiprocessing import get_context
 from pathlib import Path
 
-from ..present import index
 from . import execute, folders, plan, publish, store
 from .plan import SUBDIR, Outcome
 from .processes import stop_pool, worker_init
@@ -124,6 +123,8 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
     page_pool = None if reports_due else _start_page_pool(page_plan, kernel, jobs, build_dir)
 
     from tqdm import tqdm
+
+    from ..present import index
 
     try:
         dataset, page_plan = plan.validate(parameters, page_only, page_parameters, page_plan, kernel, state, reports,
