@@ -36,8 +36,11 @@ reports: $(STAMP) ## main job: validate the data, run every notebook, write HTML
 validate: $(STAMP) ## validate the dataset and print its summary
 	$(BIN)/python -m analysis validate
 
-test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (tests/ and every notebook with nbval)
-	$(BIN)/python -m pytest tests notebooks --nbval-lax $(PYTEST_ARGS)
+# tests run in parallel (pytest-xdist), one worker per core unless TEST_WORKERS says otherwise
+TEST_WORKERS ?= auto
+
+test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (tests/ and every notebook with nbval), in parallel
+	$(BIN)/python -m pytest tests notebooks --nbval-lax -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)

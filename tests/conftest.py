@@ -1,14 +1,23 @@
-"""Shared fixtures: copies of the shipped dataset to break, and the source documents."""
+"""Shared fixtures: copies of the shipped dataset to break, the source documents, and the builds
+several tests read.
+
+The suite runs in parallel (``make test`` passes ``-n auto --dist loadgroup`` to pytest-xdist): an
+expensive build that several tests only read is made once per session for all workers
+(:func:`shared_once`, under a file lock); the cells of one notebook (nbval) stay on one worker, in
+order; a module whose tests change what its fixture built is one group (``xdist_group``).
+"""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from analysis.data import paths
 
@@ -83,10 +92,33 @@ def build_reports(target: Path, *args: str) -> Path:
     return target / "reports"
 
 
+def shared_once(tmp_path_factory, name: str, make) -> Path:
+    """``make(folder)`` run once per test session, whichever worker asks first; the others wait for
+    it (a file lock) and get the same folder. Tests read what it holds, never change it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the session's folder, shared by its workers
+    folder, done = base / name, base / f"{name}.done"
+    with FileLock(str(base / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built_reports(tmp_path_factory) -> Path:
     """Every report built once from the shipped data, for the report and browser tests."""
-    return build_reports(tmp_path_factory.mktemp("full-build"))
+    return shared_once(tmp_path_factory, "full-build", build_reports) / "reports"
+
+
+def pytest_collection_modifyitems(items):
+    """Keep the cells of one notebook on one worker, in order (nbval runs them in one kernel)."""
+    for item in items:
+        if item.nodeid.endswith(".ipynb") or ".ipynb::" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup
 from analysis.data import paths
 from analysis.present.index import CONTENT_SECURITY_POLICY
 
-from .conftest import build_reports, read_rows, write_rows
+from .conftest import build_reports, read_rows, shared_once, write_rows
 
 CHROMIUM = os.environ.get("ZJCP_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = paths.ROOT / "test-artifacts" / "screenshots"
@@ -236,19 +236,26 @@ def hostile_copy(folder: Path) -> Path:
     return data
 
 
+def _build_hostile(folder: Path) -> None:
+    """The main job on a copy of the data whose every text carries HTML and Markdown."""
+    env = {"ZJCP_DATA_DIR": str(hostile_copy(folder)),
+           # the quotes carry HTML the documents do not: the build must not check them against the documents
+           "ZJCP_SEEDS_DIR": str(folder / "no-seed-documents")}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        build_reports(folder)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hostile")
-    os.environ["ZJCP_DATA_DIR"] = str(hostile_copy(folder))
-    # the quotes carry HTML the documents do not: the build must not check them against the documents
-    seeds = os.environ.get("ZJCP_SEEDS_DIR")
-    os.environ["ZJCP_SEEDS_DIR"] = str(folder / "no-seed-documents")
-    try:
-        reports = build_reports(folder)
-    finally:
-        del os.environ["ZJCP_DATA_DIR"], os.environ["ZJCP_SEEDS_DIR"]
-        if seeds is not None:
-            os.environ["ZJCP_SEEDS_DIR"] = seeds
+    reports = shared_once(tmp_path_factory, "hostile", _build_hostile) / "reports"
     server = serve(reports)
     yield f"http://127.0.0.1:{server.server_address[1]}", reports
     server.shutdown()

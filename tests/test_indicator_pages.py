@@ -28,6 +28,9 @@ from .conftest import read_rows, write_rows
 #: restated targets (urban_rural_income_ratio), the template's default, and one without any pledge.
 SAMPLE = ["gdp", "urban_rural_income_ratio", "childcare_places_per_1000", "commercial_charter_flights"]
 
+#: The build tests change the data and the pages of one shared build (the ``built`` fixture): one worker.
+pytestmark = pytest.mark.xdist_group("indicator_pages")
+
 
 @pytest.fixture(scope="module")
 def dataset():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -121,6 +122,19 @@ def test_parameters_are_injected_and_typed(workspace):
     assert "year=2020 name=hello" in html
 
 
+@pytest.fixture(scope="module")
+def one_notebook_built(tmp_path_factory) -> Path:
+    """notebooks/, reports/ and build/ of a good build of one small notebook, to copy."""
+    root = tmp_path_factory.mktemp("one-notebook")
+    (root / "notebooks").mkdir()
+    make_notebook(root / "notebooks", "01-a", "print('a')")
+    env = dict(os.environ, **{f"ZJCP_{name.upper()}_DIR": str(root / name) for name in ("notebooks", "reports", "build")})
+    result = subprocess.run([sys.executable, "-m", "analysis", "build", "--quiet"], env=env, capture_output=True,
+                            text=True, timeout=240, check=False)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -131,9 +145,10 @@ def test_parameters_are_injected_and_typed(workspace):
         (["--timeout", "0"], "timeout must be a positive number"),
     ],
 )
-def test_bad_requests_exit_two_and_write_nothing(workspace, args, message):
-    make_notebook(workspace["notebooks"], "01-a", "print('a')")
-    assert cli().returncode == 0
+def test_bad_requests_exit_two_and_write_nothing(workspace, one_notebook_built, args, message):
+    for name, folder in workspace.items():  # a good build to leave untouched (made once for every case)
+        shutil.copytree(one_notebook_built / name, folder, dirs_exist_ok=True)
+    assert "01-a: cached" in cli().stdout
     before = tree_hashes(workspace["reports"])
     result = cli("--force", *args)
     assert result.returncode == 2
