@@ -36,11 +36,13 @@ reports: $(STAMP) ## main job: validate the data, run every notebook, write HTML
 validate: $(STAMP) ## validate the dataset and print its summary
 	$(BIN)/python -m analysis validate
 
-# tests run in parallel (pytest-xdist), one worker per core unless TEST_WORKERS says otherwise
+# tests run in parallel (pytest-xdist), one worker per core unless TEST_WORKERS says otherwise; a
+# notebook's cells run in one kernel, in order, so the notebooks go whole to a worker (loadfile)
 TEST_WORKERS ?= auto
 
-test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (tests/ and every notebook with nbval), in parallel
-	$(BIN)/python -m pytest tests notebooks --nbval-lax -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (tests/, then every notebook with nbval), in parallel
+	$(BIN)/python -m pytest tests -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest notebooks --nbval-lax -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)

@@ -3,8 +3,8 @@ several tests read.
 
 The suite runs in parallel (``make test`` passes ``-n auto --dist loadgroup`` to pytest-xdist): an
 expensive build that several tests only read is made once per session for all workers
-(:func:`shared_once`, under a file lock); the cells of one notebook (nbval) stay on one worker, in
-order; a module whose tests change what its fixture built is one group (``xdist_group``).
+(:func:`shared_once`, under a file lock); a module whose tests change what its fixture built is one
+group (``xdist_group``). The notebooks run in a second pytest call, each whole on one worker.
 """
 
 from __future__ import annotations
@@ -113,12 +113,6 @@ def built_reports(tmp_path_factory) -> Path:
     """Every report built once from the shipped data, for the report and browser tests."""
     return shared_once(tmp_path_factory, "full-build", build_reports) / "reports"
 
-
-def pytest_collection_modifyitems(items):
-    """Keep the cells of one notebook on one worker, in order (nbval runs them in one kernel)."""
-    for item in items:
-        if item.nodeid.endswith(".ipynb") or ".ipynb::" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @pytest.fixture
