@@ -3,8 +3,9 @@
 Each chart's alt text, set by :func:`analysis.present.plots.show` in its output's metadata, is written into
 its ``<img alt>`` (nbconvert's lab template would write "No description has been provided").
 
-Reader mode: code cells' input and prompts are hidden, cells tagged ``remove-cell`` are dropped
-and ``remove-input``/``hide-input`` lose their input; images are embedded; a table of contents of
+Reader mode: code cells' input and prompts are hidden (a notebook whose code is the point, the
+starter notebook, declares ``"zjcp": {"show_code": true}`` and keeps its input), cells tagged
+``remove-cell`` are dropped and ``remove-input``/``hide-input`` lose their input; images are embedded; a table of contents of
 the ``##`` sections is inserted under the title; no script or stylesheet is loaded from the network
 and no script runs at all: every ``<script>`` nbconvert writes is removed (MathJax, require.js, the
 widget loader, empty ``src=""`` tags) and a Content-Security-Policy ``<meta>`` forbids script, so the
@@ -54,9 +55,16 @@ nav.toc ol { margin: 0.3rem 0; padding-left: 1.2rem; }
 )
 
 
-def _exporter() -> HTMLExporter:
+def shows_code(nb) -> bool:
+    """Whether a notebook shows its code to readers: declared in its metadata as
+    ``"zjcp": {"show_code": true}`` (the starter notebook, whose code is the point); cells tagged
+    ``hide-input`` or ``remove-cell`` still lose their input or go."""
+    return bool((nb.metadata.get("zjcp") or {}).get("show_code"))
+
+
+def _exporter(show_code: bool = False) -> HTMLExporter:
     exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = True
+    exporter.exclude_input = not show_code
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
@@ -97,7 +105,7 @@ def reader_notebook(nb) -> nbformat.NotebookNode:
 def to_html(nb: nbformat.NotebookNode) -> str:
     """Render an executed notebook to a reader's HTML page (a string)."""
     nb = reader_notebook(nb)
-    body, _ = _exporter().from_notebook_node(nb)
+    body, _ = _exporter(shows_code(nb)).from_notebook_node(nb)
     return _finish(body, notebook_title(nb), image_alts(nb))
 
 
