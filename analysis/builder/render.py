@@ -45,6 +45,14 @@ nav.toc ol { margin: 0.3rem 0; padding-left: 1.2rem; }
 .jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow-wrap: anywhere; min-width: 0; }
 .jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-Cell-outputWrapper { max-width: 100%; min-width: 0; }
 .jp-OutputArea-output.jp-RenderedHTMLCommon { overflow-x: visible; }
+/* code shown to readers (the starter notebook): wrapped on a phone, and the highlighter's colours darkened
+   where the lab theme's fall short of 4.5:1 on the cell's grey */
+.jp-InputArea pre, .jp-InputArea .highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+:root { --jp-mirror-editor-atom-color: #4848c8; --jp-mirror-editor-number-color: #006b00;
+  --jp-mirror-editor-variable-3-color: #006b40; --jp-mirror-editor-operator-color: #8a1bd6;
+  --jp-mirror-editor-comment-color: #356666; --jp-mirror-editor-meta-color: #8a1bd6;
+  --jp-mirror-editor-bracket-color: #5f5f3f; --jp-mirror-editor-quote-color: #006b00;
+  --jp-mirror-editor-error-color: #c00000; --jp-mirror-editor-hr-color: #5f5f5f; }
 @media (max-width: 600px) {
   body, body.jp-Notebook { padding: 0 0.6rem 2rem !important; }
   .jp-Cell { padding: 0 !important; }
