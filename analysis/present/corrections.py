@@ -26,8 +26,10 @@ from .tables import render as draw
 
 FILE = "corrections.html"
 
-#: The columns of a table of corrections (the page's; an indicator page's has no date groups but a date).
+#: The columns of a table of corrections on an indicator page; the corrections page groups them by date
+#: under a heading each, so its tables leave the date out (:data:`PAGE_COLUMNS`).
 COLUMNS = ["Date", "Corrected", "Field", "Before", "After", "Why", "Evidence"]
+PAGE_COLUMNS = COLUMNS[1:]
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -51,10 +53,13 @@ class _Names:
             return self.pledged.get(row_key, "")
         return ""
 
-    def what(self, table: str, row_key: str, href: str | None) -> Safe:
+    def what(self, table: str, row_key: str, href: str | None, named: bool = True) -> Safe:
         """The corrected row, as a reader names it: a figure by indicator, place, year and source; a
-        pledge by its id and indicator; an indicator by its name; a source by its title."""
+        pledge by its id and indicator; an indicator by its name; a source by its title. Without
+        ``named`` (on the indicator's own page) the indicator's name is left out."""
         ind = self.indicator_of(table, row_key)
+        if not named and table != "sources":
+            return self._unnamed(table, row_key)
         name = esc(self.indicators.get(ind, ind))
         named = f'<a href="{esc(href)}">{name}</a>' if href else name
         if table == "observations":
@@ -69,6 +74,16 @@ class _Names:
         return Safe(f'{esc(title)}<span class="zt-sub">the source <code>{esc(row_key)}</code></span>')
 
 
+    @staticmethod
+    def _unnamed(table: str, row_key: str) -> Safe:
+        if table == "observations":
+            _, place, year, source = row_key.split(KEY_SEPARATOR)
+            return Safe(f"Figure for {esc(place)}, {esc(year)}, from <code>{esc(source)}</code>")
+        if table == "pledges":
+            return Safe(f"Pledge <code>{esc(row_key)}</code>")
+        return Safe("This indicator")
+
+
 def _value(value) -> Safe:
     """A value as the CSV file writes it, in a code span (an empty cell said as such)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
@@ -76,15 +91,18 @@ def _value(value) -> Safe:
     return Safe(f"<code>{esc(value)}</code>")
 
 
-def table_rows(dataset, register: pd.DataFrame, pages: set[str] | None = None, prefix: str = "") -> list[list]:
-    """One row of cells per correction (:data:`COLUMNS`); the corrected row's name links to its
-    indicator's page where ``pages`` holds it (``prefix`` + ``<id>.html``)."""
+def table_rows(dataset, register: pd.DataFrame, pages: set[str] | None = None, prefix: str = "",
+               dated: bool = True, named: bool = True) -> list[list]:
+    """One row of cells per correction (:data:`COLUMNS`, without the date unless ``dated``); the corrected
+    row's name links to its indicator's page where ``pages`` holds it (``prefix`` + ``<id>.html``), and
+    leaves the indicator's name out unless ``named``."""
     names, out = _Names(dataset), []
     for r in register.itertuples(index=False):
         ind = names.indicator_of(r.table, r.row_key)
         href = f"{prefix}{ind}.html" if pages and ind in pages else None
-        out.append([str(r.date.date()), names.what(r.table, r.row_key, href), Safe(f"<code>{esc(r.field)}</code>"),
-                    _value(r.before), _value(r.after), r.reason, r.evidence])
+        cells = [names.what(r.table, r.row_key, href, named), Safe(f'<code style="white-space:nowrap">{esc(r.field)}</code>'),
+                 _value(r.before), _value(r.after), r.reason, r.evidence]
+        out.append([str(r.date.date()), *cells] if dated else cells)
     return out
 
 
@@ -100,7 +118,7 @@ def block(dataset, indicator_id: str) -> str:
              "they were published, as the corrections register records "
              f'{"them" if n != 1 else "it"} (<a href="../{FILE}">all corrections</a>).</p>')
     return ('<h3 id="corrections">Corrections to these figures</h3>' + intro
-            + str(draw(table_rows(dataset, found), COLUMNS, caption="Corrections made after publication",
+            + str(draw(table_rows(dataset, found, named=False), COLUMNS, caption="Corrections made after publication",
                        fold_after=None)))
 
 
@@ -117,9 +135,9 @@ def render(dataset, pages: set[str] | None = None) -> str:
     register = dataset.corrections
     groups = []
     for day, rows in register.groupby(register["date"].dt.date, sort=True) if counts(register) else []:
-        cells = table_rows(dataset, rows, pages, prefix="indicators/")
+        cells = table_rows(dataset, rows, pages, prefix="indicators/", dated=False)
         groups.append({"day": str(day), "count": len(rows),
-                       "table": Markup(str(draw(cells, COLUMNS, caption=f"Corrections made on {day}")))})
+                       "table": Markup(str(draw(cells, PAGE_COLUMNS, caption=f"Corrections made on {day}")))})
     return _ENV.get_template("corrections.html.j2").render(
         csp=CONTENT_SECURITY_POLICY,
         font_stack=Markup(FONT_STACK),
