@@ -10,9 +10,11 @@ The package is a house with four floors, each importing only the floors below it
 * :mod:`analysis.builder`: the build (plan -> execute -> render -> publish) and the command line.
 
 This module is the public API a notebook starts from: :func:`load` the validated dataset
-(:class:`Dataset`, or :class:`DataValidationError` naming file, row and field), :func:`summary`,
+(:class:`Dataset`: the four tables and the corrections register, or :class:`DataValidationError`
+naming file, row and field), :func:`summary`,
 :func:`coverage` and the :data:`HEADLINE` indicators. Notebooks import the rest from its floor,
-e.g. ``from analysis.method.progress import progress_table``.
+e.g. ``from analysis.method.progress import progress_table``; ``notebooks/06-your-own-question.ipynb``
+shows the way. Cite it with ``CITATION.cff`` (version :data:`__version__`, the same as pyproject.toml's).
 """
 
 from __future__ import annotations

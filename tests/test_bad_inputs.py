@@ -115,7 +115,8 @@ def assert_cause_first(result, *phrases):
 
 def test_corpus_is_large_enough():
     assert len(DATA_CASES) + len(CLI_CASES) + 2 >= 30
-    assert {c[0] for c in DATA_CASES} == {"sources.csv", "indicators.csv", "pledges.csv", "observations.csv"}
+    assert {c[0] for c in DATA_CASES} == {"sources.csv", "indicators.csv", "pledges.csv", "observations.csv",
+                                          "corrections.csv"}
 
 
 @pytest.mark.parametrize(("file", "column", "value", "phrase"), DATA_CASES,
@@ -260,6 +261,17 @@ INCOME_2024 = _shipped_row("per_capita_disposable_income", 2024, 67013)
 #: Zhejiang's GDP growth 2024, quote "...比上年增长5.5%" (an increase).
 GROWTH_2024 = _shipped_row("gdp_growth_rate", 2024, 5.5)
 
+def _register_row(row_key: str, field: str) -> int:
+    """The row (header = 1) of the shipped corrections.csv correcting ``field`` of the row ``row_key``."""
+    _, rows = read_rows(paths.data_dir() / "corrections.csv")
+    found = [i + 2 for i, r in enumerate(rows) if (r["row_key"], r["field"]) == (row_key, field)]
+    assert len(found) == 1, (row_key, field, found)
+    return found[0]
+
+
+#: The register's correction of Jiaxing's final 2020 GDP from reported to revised.
+JIAXING_GDP_2020 = _register_row("gdp|Jiaxing|2020|jx_stat_communique_2021", "status")
+
 FILE_CASES = [
     ("nan-value", _set_cells("observations.csv", 2, value="NaN"),
      ["observations.csv, row 2, field 'value'", "'NaN' is not a valid number"]),
@@ -304,6 +316,12 @@ FILE_CASES = [
                                            quote="浙江2024年居民人均可支配收入为6701.3元,位居第三。"),
      [f"observations.csv, row {INCOME_2024}, field 'value'", f"the 2023 figure (63830, row {INCOME_2023})",
       "needs a note explaining it"]),
+    ("correction-not-todays-value", _set_cells("corrections.csv", JIAXING_GDP_2020, after="preliminary"),
+     [f"corrections.csv, row {JIAXING_GDP_2020}, field 'after'",
+      "'preliminary' is not the value of field 'status' today: observations.csv, row"]),
+    ("correction-of-no-row", _set_cells("corrections.csv", JIAXING_GDP_2020, row_key="gdp|Jiaxing|2020|nowhere"),
+     [f"corrections.csv, row {JIAXING_GDP_2020}, field 'row_key'",
+      "no row of observations.csv has the key 'gdp|Jiaxing|2020|nowhere'"]),
     ("huge-cell", _set_cells("observations.csv", 2, value="9" * 10_000_000),
      ["observations.csv, row 2, field 'value'", "is not a valid number", "characters)"]),
     ("huge-text-cell", _set_cells("observations.csv", 2, quote="x" * 10_000_000),

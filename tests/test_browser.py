@@ -233,6 +233,9 @@ def hostile_copy(folder: Path) -> Path:
             if len(r["quote"]) + len(HOSTILE) <= 240:
                 r["quote"] = r["quote"] + " " + HOSTILE
         write_rows(data / f"{table}.csv", header, rows)
+    header, rows = read_rows(data / "corrections.csv")  # the register's own text, on the pages that list it
+    write_rows(data / "corrections.csv", header, [dict(r, reason=f"{r['reason']} {payload}",
+                                                       evidence=f"{r['evidence']}; {payload}") for r in rows])
     return data
 
 
@@ -266,6 +269,7 @@ def test_hostile_copy_is_valid_data(tmp_path):
 
     dataset = analysis.load(hostile_copy(tmp_path))
     assert dataset.indicators["name"].str.contains("<script>", regex=False).all()
+    assert dataset.corrections["reason"].str.contains("<script>", regex=False).all()
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -338,7 +342,7 @@ def test_hostile_csv_round_trip_keeps_the_text(tmp_path):
 
 from .conftest import SAMPLE_INDICATORS  # noqa: E402
 
-NEW_PAGES = ["pledges"] + [f"indicators/{i}" for i in SAMPLE_INDICATORS]
+NEW_PAGES = ["pledges", "corrections"] + [f"indicators/{i}" for i in SAMPLE_INDICATORS]
 
 
 def _links(page) -> list[str]:

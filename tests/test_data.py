@@ -197,6 +197,61 @@ def test_public_api_is_exported():
     assert analysis.load is load and analysis.DataValidationError is DataValidationError
 
 
+# --- the corrections register ------------------------------------------------------------------
+
+
+def test_shipped_register_validates_and_each_last_correction_is_todays_value(dataset):
+    register = dataset.corrections
+    assert len(register) == 321
+    assert list(register.columns) == ["date", "table", "row_key", "field", "before", "after", "reason", "evidence"]
+    counts = register.groupby(["table", "field"]).size().to_dict()
+    assert counts == {("indicators", "measure"): 116, ("observations", "comparator"): 32,
+                      ("observations", "indicator_id"): 11, ("observations", "source_id"): 13,
+                      ("observations", "status"): 135, ("observations", "year"): 10,
+                      ("pledges", "indicator_id"): 3, ("pledges", "unit"): 1}
+    assert register["evidence"].str.match(r"^[0-9a-f]{7}(;|$)").all()  # the commit that made it comes first
+    obs = dataset.observations.set_index(["indicator_id", "geography", "year", "source_id"])
+    # Jiaxing's final 2020 GDP was marked reported, so the preliminary estimate was used; today it is revised
+    row = register[(register["row_key"] == "gdp|Jiaxing|2020|jx_stat_communique_2021")].iloc[0]
+    assert (row["field"], row["before"], row["after"], str(row["date"].date())) == ("status", "reported", "revised",
+                                                                                     "2026-12-01")
+    assert obs.loc[("gdp", "Jiaxing", 2020, "jx_stat_communique_2021"), "status"] == "revised"
+    # a key field: the year of 1.94 (the 2021 urban-rural income ratio) was corrected from 2022
+    row = register[(register["row_key"] == "urban_rural_income_ratio|Zhejiang|2021|zj_gwr_2023")].iloc[0]
+    assert (row["field"], row["before"], row["after"]) == ("year", "2022", "2021")
+    assert obs.loc[("urban_rural_income_ratio", "Zhejiang", 2021, "zj_gwr_2023"), "value"] == 1.94
+    # a field corrected twice: the first hands over to the second, which holds today
+    twice = register[(register["row_key"] == "urbanization_rate|Zhejiang|2022|zj_gwr_2023") & (register["field"] == "year")]
+    assert list(zip(twice["before"], twice["after"])) == [("2022", "2021"), ("2021", "2022")]
+    assert dataset.indicators.set_index("indicator_id").at["commercial_charter_flights", "measure"] == "flow"
+
+
+def test_the_register_names_rows_by_the_primary_keys_of_the_data_package():
+    from analysis.data.schema import REGISTER, ROW_KEYS, TABLES
+
+    descriptor = json.loads((paths.data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    assert {name: tuple(resources[name]["schema"]["primaryKey"]) for name in TABLES} == ROW_KEYS
+    table = next(f for f in resources[REGISTER]["schema"]["fields"] if f["name"] == "table")
+    assert table["constraints"]["enum"] == list(TABLES)
+
+
+def test_corrections_of_an_indicator_are_those_of_its_rows(dataset):
+    from analysis.data.corrections import of_indicator
+
+    found = of_indicator(dataset.corrections, dataset.indicators, dataset.pledges, dataset.observations,
+                         "urbanization_rate")
+    assert [(r.row_key.split("|")[2], r.field, r.before, r.after) for r in found.itertuples()] == [
+        ("2022", "comparator", "=", "~"), ("2025", "comparator", "=", "~"),  # 'about 73%' and 'about 76%'
+        ("2025", "source_id", "cns_mirror_zj_gwr_2026", "zj_gwr_2026"),  # a mirror of the 2026 report
+        ("2017", "status", "reported", "revised"),  # 70% restated on the census basis
+        ("2022", "status", "reported", "preliminary"),
+        ("2022", "year", "2022", "2021"), ("2022", "year", "2021", "2022"),  # oldest first
+    ]
+    assert of_indicator(dataset.corrections, dataset.indicators, dataset.pledges, dataset.observations,
+                        "childcare_places_per_1000").empty
+
+
 # --- broken copies ----------------------------------------------------------------------------
 
 
@@ -358,6 +413,49 @@ def _break_zero_scale(d):
     return "pledges.csv", 5, "scale", "scale is zero"
 
 
+def _correction(d, row_key, field):
+    """Spreadsheet row of the register's last correction of ``field`` of the row ``row_key``."""
+    _, rows = read_rows(d / "corrections.csv")
+    return max(i + 2 for i, r in enumerate(rows) if (r["row_key"], r["field"]) == (row_key, field))
+
+
+def _break_correction_not_todays_value(d):
+    row = _correction(d, "gdp|Jiaxing|2020|jx_stat_communique_2021", "status")
+    _edit(d, "corrections", row, after="preliminary")
+    return "corrections.csv", row, "after", ("'preliminary' is not the value of field 'status' today: "
+                                             "observations.csv, row")
+
+
+def _break_correction_of_a_row_that_does_not_exist(d):
+    row = _correction(d, "gdp|Jiaxing|2020|jx_stat_communique_2021", "status")
+    _edit(d, "corrections", row, row_key="gdp|Jiaxing|2019|jx_stat_communique_2021")
+    return "corrections.csv", row, "row_key", ("no row of observations.csv has the key "
+                                               "'gdp|Jiaxing|2019|jx_stat_communique_2021'")
+
+
+def _break_corrected_row_changed_since(d):
+    """The data moved on without a register row: the corrected year no longer in the key."""
+    row = _first(d, "observations", indicator_id="general_public_budget_revenue", geography="Zhejiang", year="2018",
+                 source_id="zj_gwr_2023")
+    _edit(d, "observations", row, year="2019")
+    fixed = _correction(d, "general_public_budget_revenue|Zhejiang|2018|zj_gwr_2023", "year")
+    return "corrections.csv", fixed, "row_key", "no row of observations.csv has the key"
+
+
+def _break_correction_of_an_unknown_field(d):
+    row = _correction(d, "commercial_charter_flights", "measure")
+    _edit(d, "corrections", row, field="measures")
+    return "corrections.csv", row, "field", "indicators.csv has no column 'measures'"
+
+
+def _break_corrections_that_do_not_hand_over(d):
+    _, rows = read_rows(d / "corrections.csv")
+    first = next(i + 2 for i, r in enumerate(rows) if (r["row_key"], r["field"]) ==
+                 ("urbanization_rate|Zhejiang|2022|zj_gwr_2023", "year"))
+    _edit(d, "corrections", first, after="2020")
+    return "corrections.csv", first, "after", "'2020' is not where the next correction of this field (row"
+
+
 def _break_bad_indicator_id(d):
     _edit(d, "indicators", 3, indicator_id="GDP Growth")
     return "indicators.csv", 3, "indicator_id", "'GDP Growth' breaks the rule"
@@ -389,6 +487,11 @@ BREAKAGES = [
     _break_extra_column,
     _break_zero_scale,
     _break_bad_indicator_id,
+    _break_correction_not_todays_value,
+    _break_correction_of_a_row_that_does_not_exist,
+    _break_corrected_row_changed_since,
+    _break_correction_of_an_unknown_field,
+    _break_corrections_that_do_not_hand_over,
 ]
 
 

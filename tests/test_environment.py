@@ -48,3 +48,53 @@ def test_ci_runs_the_readme_test_command():
     ci = (paths.ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make reports" in readme
     assert "make test" in ci
+
+
+# --- how to cite ------------------------------------------------------------------------------
+
+
+def _citation() -> dict:
+    data = yaml.safe_load((paths.ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+
+    def text_dates(value):  # the schema asks tools to read YAML dates as strings
+        import datetime
+
+        if isinstance(value, dict):
+            return {k: text_dates(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [text_dates(v) for v in value]
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+    return text_dates(data)
+
+
+def test_citation_file_is_valid_cff_1_2_0():
+    """CITATION.cff against the Citation File Format 1.2.0 schema (vendored: no network at test time)."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads((paths.ROOT / "tests" / "assets" / "cff" / "schema-1.2.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    citation = _citation()
+    assert sorted(e.message for e in validator.iter_errors(citation)) == []
+    # and the schema does refuse what is not CFF (a missing title, an unknown key)
+    broken = {k: v for k, v in citation.items() if k != "title"} | {"colour": "red"}
+    assert len(list(validator.iter_errors(broken))) == 2
+
+
+def test_citation_names_the_version_and_the_seed_documents():
+    import analysis
+
+    citation = _citation()
+    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+    assert citation["version"] == analysis.__version__ == project["version"]
+    assert citation["cff-version"] == "1.2.0" and citation["type"] == "dataset"
+    from analysis.present.citation import TITLE
+
+    assert citation["title"] == TITLE  # the pages' citations say the same
+    sources = analysis.load().sources
+    seeds = sources[sources["document"].notna()]
+    assert [r["title"] for r in citation["references"]] == list(seeds["title_en"])
+    assert [r["date-published"] for r in citation["references"]] == [str(d.date()) for d in seeds["published"]]

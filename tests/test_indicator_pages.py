@@ -228,6 +228,50 @@ def test_cache_key_follows_the_cited_source(data_copy, monkeypatch):
     assert changed == citing and "gdp" in changed
 
 
+def test_cache_key_follows_the_corrections_of_the_indicators_rows(data_copy, monkeypatch):
+    """A reason reworded in the register re-executes the pages of the rows it corrects, and only those."""
+    monkeypatch.setenv("ZJCP_DATA_DIR", str(data_copy))
+    before = _keys()
+    header, rows = read_rows(data_copy / "corrections.csv")
+    for r in rows:
+        if r["row_key"] in ("gdp|Jiaxing|2020|jx_stat_communique_2021", "JXGWR22-061", "commercial_charter_flights"):
+            r["reason"] += " (reworded)"
+    write_rows(data_copy / "corrections.csv", header, rows)
+    after = _keys()
+    # a figure, a pledge (of tech_smes_added) and an indicator's own row
+    assert {i for i in before if before[i] != after[i]} == {"gdp", "tech_smes_added", "commercial_charter_flights"}
+
+
+def test_an_indicator_page_shows_the_corrections_of_its_rows_and_none_without():
+    everything = page.load(all_vintages=True, indicator_id="urban_rural_income_ratio")
+    soup = BeautifulSoup(page.figures_block(everything, "urban_rural_income_ratio"), "html.parser")
+    heading = soup.find("h3", id="corrections")
+    assert heading is not None and heading.get_text() == "Corrections to these figures"
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in heading.find_next("table").select("tbody tr")]
+    years = [r for r in rows if r[2] == "year"]
+    assert [(r[0], r[3], r[4]) for r in years] == [("2026-12-02", "2017", "2018"), ("2026-12-02", "2022", "2021")]
+    assert any("2.054" in r[5] for r in years)  # why: the official 2017 ratio is 2.054
+    assert all(r[6].startswith("46e9920") for r in years)  # the commit that made them
+    assert soup.find("a", href="../corrections.html")
+    none = page.figures_block(page.load(all_vintages=True, indicator_id="childcare_places_per_1000"),
+                              "childcare_places_per_1000")
+    assert "Corrections to these figures" not in none and 'id="corrections"' not in none
+
+
+def test_text_from_the_register_is_shown_literally():
+    from analysis.present import corrections
+
+    everything = page.load(all_vintages=True, indicator_id="gdp")
+    register = everything.corrections.copy()
+    register["reason"] = register["reason"].astype(object)
+    register.loc[register["row_key"].str.startswith("gdp|"), "reason"] = "<script>alert(1)</script> [x](javascript:y)"
+    hostile = type(everything)(*everything, everything.data_dir, corrections=register, indicator_id="gdp",
+                               all_vintages=True)
+    block = corrections.block(hostile, "gdp")
+    assert "<script>" not in block and "&lt;script&gt;alert(1)&lt;/script&gt;" in block
+    assert 'href="javascript' not in block
+
+
 # --- building pages ------------------------------------------------------------------------------
 
 
@@ -300,11 +344,53 @@ def test_one_indicator_changed_rebuilds_only_its_page(built):
     assert "re-checked" in BeautifulSoup(html, "html.parser").get_text()
 
 
+def cited(html: str) -> dict:
+    """What a page's citation says: version, commit, build date, last-updated date."""
+    foot = BeautifulSoup(html, "html.parser").find("footer", class_="zjcp-cite")
+    assert foot is not None
+    return {"version": foot.find(class_="zjcp-version").get_text(), "commit": foot.find(class_="zjcp-commit").get_text(),
+            "built": foot.find(class_="zjcp-built")["datetime"], "updated": foot.find(class_="zjcp-updated")["datetime"],
+            "text": foot.get_text(" ", strip=True)}
+
+
+def test_a_page_keeps_its_last_updated_date_while_what_it_shows_is_unchanged(built):
+    """Built again (--force) with the same content, a page says this build's date and its old
+    last-updated date (from the build state); once its content changes, this build's date for both."""
+    import datetime
+
+    root, env, _ = built
+    today = datetime.date.today().isoformat()
+    state_file = root / "build" / "state.json"
+    state = json.loads(state_file.read_text())
+    state["pages"]["gdp"]["updated"] = "2001-02-03"  # as if an earlier build had last changed it
+    state_file.write_text(json.dumps(state))
+    result = run_build(env, "--force", "--only", "gdp")
+    assert result.returncode == 0, result.stderr
+    page_file = root / "reports" / "indicators" / "gdp.html"
+    said = cited(page_file.read_text(encoding="utf-8"))
+    assert (said["built"], said["updated"], said["version"]) == (today, "2001-02-03", analysis.__version__)
+    assert json.loads(state_file.read_text())["pages"]["gdp"]["updated"] == "2001-02-03"
+    data = Path(env["ZJCP_DATA_DIR"])
+    header, rows = read_rows(data / "observations.csv")
+    next(r for r in rows if r["indicator_id"] == "gdp")["note"] = "checked again"
+    write_rows(data / "observations.csv", header, rows)
+    assert run_build(env, "--only", "gdp").returncode == 0
+    assert cited(page_file.read_text(encoding="utf-8"))["updated"] == today
+    # the pages not rebuilt keep the citation of the build that wrote them, and their record
+    state = json.loads(state_file.read_text())
+    assert state["pages"]["childcare_places_per_1000"]["status"] == "cached"
+    assert state["pages"]["childcare_places_per_1000"]["updated"] == today
+    assert len(state["pages"]["childcare_places_per_1000"]["content_sha256"]) == 64
+
+
 def test_removed_indicator_loses_its_page(built):
     root, env, only = built
     data = Path(env["ZJCP_DATA_DIR"])
     header, rows = read_rows(data / "observations.csv")
     write_rows(data / "observations.csv", header, [r for r in rows if r["indicator_id"] != "commercial_charter_flights"])
+    # a removed row takes its corrections with it (the register checks every row it names exists)
+    header, rows = read_rows(data / "corrections.csv")
+    write_rows(data / "corrections.csv", header, [r for r in rows if not r["row_key"].startswith("commercial_charter_flights|")])
     result = run_build(env, *only)
     assert result.returncode == 0, result.stderr
     assert not (root / "reports" / "indicators" / "commercial_charter_flights.html").exists()
@@ -359,10 +445,17 @@ def test_a_report_linked_to_the_pages_is_cached_on_the_next_run(tmp_path):
     assert run_build(env, *only).returncode == 0
     report = (tmp_path / "reports" / "01-income-gap.html").read_text(encoding="utf-8")
     assert 'href="indicators/per_capita_disposable_income.html"' in report  # linked after it was written
+    state_file = tmp_path / "build" / "state.json"
+    state = json.loads(state_file.read_text())
+    assert len(state["notebooks"]["01-income-gap"]["content_sha256"]) == 64
+    state["notebooks"]["01-income-gap"]["updated"] = "2001-02-03"  # as if an earlier build had changed it
+    state_file.write_text(json.dumps(state))
     again = run_build(env, *only)
     assert again.returncode == 0, again.stderr
     assert "01-income-gap: cached" in again.stdout
     assert "indicator pages: 0 built, 1 unchanged, 0 failed" in again.stdout
+    # a report not rewritten keeps the record of when its content last changed
+    assert json.loads(state_file.read_text())["notebooks"]["01-income-gap"]["updated"] == "2001-02-03"
 
 
 # --- isolation in the warm kernel ----------------------------------------------------------------

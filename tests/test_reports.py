@@ -25,7 +25,7 @@ def soup(folder, name):
 
 
 def test_every_notebook_has_a_report(built_reports):
-    assert sorted(p.stem for p in built_reports.glob("*.html")) == sorted(NOTEBOOKS + ["index", "pledges"])
+    assert sorted(p.stem for p in built_reports.glob("*.html")) == sorted(NOTEBOOKS + ["index", "pledges", "corrections"])
     assert sorted(p.stem for p in (built_reports / "indicators").glob("*.html")) == sorted(SAMPLE_INDICATORS)
 
 
@@ -38,8 +38,15 @@ def test_report_has_charts_and_no_errors_or_code(built_reports, name):
     assert all(img["src"].startswith("data:image/png;base64,") for img in images)  # embedded
     assert "Traceback" not in text and "Error" not in re.findall(r"\w*Error", text)
     assert not page.select(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-    assert not page.select(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .highlight, pre code")  # reader mode: no code
-    assert "import analysis" not in text
+    code = page.select(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .highlight, pre code")
+    if name == "06-your-own-question":  # the starter notebook shows its code: each step to copy
+        shown = "".join(el.get_text() for el in page.select(".jp-CodeCell .jp-InputArea"))
+        assert "import analysis" in shown and "progress_table(dataset, as_of=as_of_year)" in shown
+        assert 'method="eurostat"' in page.find(id="Would-the-published-method-give-the-same-verdicts?").find_next(
+            class_="jp-CodeCell").get_text()
+    else:
+        assert not code  # reader mode: no code
+        assert "import analysis" not in text
     assert len(page.find_all("h1")) == 1
     toc = page.select("nav.toc a")
     assert len(toc) >= 4
@@ -91,7 +98,9 @@ def test_caveats_count_the_pledges_without_a_verdict():
 def test_themed_reports_state_their_caveats(built_reports):
     for name in NOTEBOOKS:
         text = soup(built_reports, name).get_text(" ")
-        assert re.search(r"\d+ of \d+ pledges? here (has|have) no achieved figure", text), name
+        # (the starter notebook's one indicator may have a verdict on every pledge: the caveat says so)
+        assert re.search(r"\d+ of \d+ pledges? here (has|have) no achieved figure|Every pledge here \(\d+\) has a verdict",
+                         text), name
 
 
 def fresh_copy(target: Path) -> Path:
@@ -148,14 +157,21 @@ def test_builds_in_two_fresh_clones_are_byte_identical(tmp_path, built_reports):
     first = build_in(fresh_copy(tmp_path / "clone-a"))
     second = built_reports if clean_checkout() else build_in(fresh_copy(tmp_path / "clone-b"))
     for name in NOTEBOOKS:
-        assert (first / f"{name}.html").read_bytes() == (second / f"{name}.html").read_bytes(), name
+        assert uncited(first / f"{name}.html") == uncited(second / f"{name}.html"), name
     for page in sorted((first / "indicators").glob("*.html")):
-        assert page.read_bytes() == (second / "indicators" / page.name).read_bytes(), page.name
+        assert uncited(page) == uncited(second / "indicators" / page.name), page.name
 
     def without_runtimes(html: str) -> str:
         return re.sub(r'<td class="num runtime"[^>]*>[^<]*</td>', "", html)
 
-    assert without_runtimes((first / "index.html").read_text()) == without_runtimes((second / "index.html").read_text())
+    assert without_runtimes(uncited(first / "index.html")) == without_runtimes(uncited(second / "index.html"))
+    assert uncited(first / "corrections.html") == uncited(second / "corrections.html")
+
+
+def uncited(path: Path) -> str:
+    """A page without its citation, which names the build that wrote it (its commit: ``unknown`` in a
+    copy of the tracked files, which is no git checkout; its date)."""
+    return re.sub(r'<footer class="zjcp-cite".*?</footer>\n?', "", path.read_text(encoding="utf-8"), flags=re.S)
 
 
 # --- reports for people (issue 14) ------------------------------------------------------------
@@ -435,6 +451,58 @@ def _policy(page: BeautifulSoup) -> dict[str, list[str]]:
     return {d.split()[0]: d.split()[1:] for d in metas[0]["content"].split(";") if d.strip()}
 
 
+def test_every_page_says_how_to_cite_it(built_reports):
+    """Index, explorer, corrections, the themed reports and the indicator pages: each ends with the
+    dataset's version, the commit and date of the build that wrote it, when its content last changed
+    (a first build: that day), and that figures are credited to their original sources."""
+    import datetime
+    import json
+
+    import analysis
+    from analysis.builder import stamp
+
+    from .test_indicator_pages import cited
+
+    built = sorted(built_reports.glob("*.html")) + sorted((built_reports / "indicators").glob("*.html"))
+    assert len(built) == len(NOTEBOOKS) + 3 + len(SAMPLE_INDICATORS)
+    today = datetime.date.today().isoformat()
+    commit = stamp.commit()
+    for path in built:
+        said = cited(path.read_text(encoding="utf-8"))
+        assert said["version"] == analysis.__version__ == "0.1.0", path.name
+        assert re.fullmatch(r"[0-9a-f]{7,}(-dirty)?", said["commit"]), path.name
+        assert said["commit"].split("-")[0] == commit.split("-")[0], path.name  # this checkout's HEAD
+        assert said["built"] == said["updated"] == today, path.name
+        assert "original source named beside it" in said["text"] and "Credit that source" in said["text"], path.name
+    state = json.loads((built_reports.parent / "build" / "state.json").read_text())
+    assert set(state["site"]) == {"index.html", "pledges.html", "corrections.html"}
+    assert all(r["updated"] == today and len(r["content_sha256"]) == 64
+               for r in [*state["site"].values(), *state["notebooks"].values(), *state["pages"].values()])
+
+
+def test_the_corrections_page_lists_the_register_and_the_index_links_it(built_reports):
+    import analysis
+
+    register = analysis.load().corrections
+    page = soup(built_reports, "corrections")
+    assert page.title.string == "Corrections to published figures"
+    rows = page.select("table.zt tbody tr")
+    by_field = page.select("table.zt")[0]
+    assert len(rows) - len(by_field.select("tbody tr")) == len(register) == 321
+    assert [h.get_text() for h in page.find_all("h2")] == [
+        "What was corrected", "2026-12-01: 15 corrections", "2026-12-02: 180 corrections", "2026-12-07: 126 corrections"]
+    gdp = analysis.load().indicators.set_index("indicator_id").at["gdp", "name"]
+    day = page.find("h2", id="on-2026-12-01").find_next("table")
+    first = [tuple(td.get_text(" ", strip=True) for td in tr.find_all("td")) for tr in day.select("tbody tr")]
+    assert (f"{gdp} figure for Jiaxing, 2020, from jx_stat_communique_2021", "status", "reported",
+            "revised") == next(c for c in first if "Jiaxing, 2020" in c[0])[:4]
+    # a corrected row links its indicator's page where it was built, and only there
+    links = {a["href"] for a in page.select("table.zt a[href]")}
+    assert links == {f"indicators/{i}.html" for i in SAMPLE_INDICATORS if i != "childcare_places_per_1000"}
+    assert soup(built_reports, "index").find("a", href="corrections.html")
+    assert "321 corrections" in soup(built_reports, "index").find(id="corrections").get_text(" ")
+
+
 def test_every_built_page_has_a_content_security_policy(built_reports):
     """Every page the build wrote forbids scripts; the explorer runs only its own script, named by
     its hash (no 'unsafe-inline'), and nothing is loaded from anywhere."""
@@ -442,7 +510,7 @@ def test_every_built_page_has_a_content_security_policy(built_reports):
     import hashlib
 
     built = sorted(built_reports.glob("*.html")) + sorted((built_reports / "indicators").glob("*.html"))
-    assert len(built) == len(NOTEBOOKS) + 2 + len(SAMPLE_INDICATORS)
+    assert len(built) == len(NOTEBOOKS) + 3 + len(SAMPLE_INDICATORS)
     for path in built:
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         policy = _policy(page)

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .plan import SUBDIR, TEMPLATE, Plan, template
+from .stamp import Stamp, cite, record
 from .store import atomic_write
 
 # --- one themed report, in a worker process ---------------------------------------------------
@@ -143,6 +144,8 @@ class PageOutcome:
     input_hash: str = ""
     title: str = ""
     parameters: dict = field(default_factory=dict)
+    content_sha256: str = ""  # what the page shows (analysis.builder.stamp), and since when
+    updated: str = ""
 
 
 _WORKER: dict = {}
@@ -285,10 +288,13 @@ def _init_worker(tpl: str, kernel: str, log: str) -> None:
     _WORKER.update(warm=_warm_code(Path(tpl)), exporter=page_exporter(), notebook=_read_template(Path(tpl)))
 
 
-def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dict:
-    """Execute the template for one indicator in this worker's warm kernel and write its HTML.
+def run_page(indicator_id: str, parameters: dict, out: str, timeout: int, stamp: Stamp | None = None,
+             previous: dict | None = None) -> dict:
+    """Execute the template for one indicator in this worker's warm kernel and write its HTML, ending
+    with the citation of ``stamp`` (the build's) and the page's last-updated date (``previous``'s when
+    the page shows what it showed then: :func:`analysis.builder.stamp.last_updated`).
 
-    Returns a dict: status, seconds, error, title. Runs in a worker process.
+    Returns a dict: status, seconds, error, title, content_sha256, updated. Runs in a worker process.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -299,7 +305,7 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dic
     w = _WORKER
     params = dict(parameters, indicator_id=indicator_id)
     restart = False
-    title, error, status = "", "", "ok"
+    title, error, status, shown = "", "", "ok", {}
     try:
         if w.get("km") is not None and not w["km"].is_alive():
             _stop_kernel()
@@ -311,7 +317,8 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dic
             engine_name=ENGINE,
         )
         title = page_title(nb) or indicator_id
-        atomic_write(Path(out), render_page(nb, title, w["exporter"]))
+        page, shown = cite(render_page(nb, title, w["exporter"]), stamp, previous)
+        atomic_write(Path(out), page)
     except PapermillExecutionError as exc:
         status, error = "failed", f"{TEMPLATE}, cell {template_cell(w['notebook'], exc)}: {exc.ename}: {exc.evalue}".strip()
     except Exception as exc:  # noqa: BLE001 - a dead or stuck kernel fails this page only
@@ -326,7 +333,7 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int) -> dic
     except Exception:  # noqa: BLE001 - a kernel that cannot be reset is replaced before the next page
         _stop_kernel()
     return {"status": status, "seconds": time.perf_counter() - start, "error": error.replace("\n", " "),
-            "title": title}
+            "title": title, **shown}
 
 
 def template_cell(template, exc) -> str:
@@ -386,9 +393,9 @@ def start_pool(plan_: Plan | None, kernel: str, jobs: int | None, build_dir: Pat
 
 
 def execute_pages(plan_: Plan, kernel: str, timeout: int, jobs: int | None, reports: Path, build_dir: Path,
-            state: dict, save_state, progress: bool = True, pool=None) -> list[PageOutcome]:
+            state: dict, save_state, progress: bool = True, pool=None, stamp: Stamp | None = None) -> list[PageOutcome]:
     """Execute the planned pages in a pool of warm workers (``pool`` from :func:`start_pool`, else a
-    new one); record each outcome in ``state``.
+    new one); record each outcome in ``state``. Each page written ends with the citation of ``stamp``.
 
     ``save_state`` is called now and then (and at the end) to write the state file.
     """
@@ -398,7 +405,8 @@ def execute_pages(plan_: Plan, kernel: str, timeout: int, jobs: int | None, repo
 
     pages_state = state.setdefault("pages", {})
     outcomes = [PageOutcome(i, "cached", pages_state.get(i, {}).get("seconds", 0.0), "", k,
-                            pages_state.get(i, {}).get("title", ""), dict(plan_.parameters, indicator_id=i))
+                            pages_state.get(i, {}).get("title", ""), dict(plan_.parameters, indicator_id=i),
+                            **record(pages_state.get(i)))
                 for i, k in plan_.cached.items()]
     for outcome in outcomes:
         pages_state[outcome.name] = asdict(outcome)
@@ -420,13 +428,14 @@ def execute_pages(plan_: Plan, kernel: str, timeout: int, jobs: int | None, repo
             if attempt > 0 or pool is None:
                 pool = _pool(workers, kernel, build_dir)
             try:
-                _run_pages(pool, todo, attempt, plan_, timeout, reports, pages_state, outcomes, bar, save_state)
+                _run_pages(pool, todo, attempt, plan_, timeout, reports, pages_state, outcomes, bar, save_state, stamp)
             except BrokenProcessPool:
                 pass
     finally:  # interrupted too: the pages written so far are recorded, and not done again next time
         save_state()
     for ind in todo:  # left after the retry: the pool could not run them
-        outcome = PageOutcome(ind, "failed", 0.0, "worker crashed", "", "", dict(plan_.parameters, indicator_id=ind))
+        outcome = PageOutcome(ind, "failed", 0.0, "worker crashed", "", "", dict(plan_.parameters, indicator_id=ind),
+                              **record(pages_state.get(ind)))
         outcomes.append(outcome)
         pages_state[ind] = asdict(outcome)
     bar.close()
@@ -435,7 +444,7 @@ def execute_pages(plan_: Plan, kernel: str, timeout: int, jobs: int | None, repo
 
 
 def _run_pages(pool, todo: dict, attempt: int, plan_: Plan, timeout: int, reports: Path, pages_state: dict,
-               outcomes: list, bar, save_state) -> None:
+               outcomes: list, bar, save_state, stamp: Stamp | None = None) -> None:
     """Submit every page of ``todo`` to ``pool`` and record each outcome as it comes (a page whose
     worker crashed stays in ``todo`` on the first attempt, to be retried in a new pool). An
     interruption stops the workers at once (:func:`analysis.builder.processes.stop_pool`)."""
@@ -448,7 +457,7 @@ def _run_pages(pool, todo: dict, attempt: int, plan_: Plan, timeout: int, report
     with pool:
         try:
             futures = {pool.submit(run_page, ind, plan_.parameters, str(reports / SUBDIR / f"{ind}.html"),
-                                   timeout): ind for ind in sorted(todo)}
+                                   timeout, stamp, record(pages_state.get(ind))): ind for ind in sorted(todo)}
             for future in as_completed(futures):
                 ind = futures[future]
                 try:
@@ -474,8 +483,9 @@ def _run_pages(pool, todo: dict, attempt: int, plan_: Plan, timeout: int, report
 
 def _outcome(ind: str, key: str, result: dict, plan_: Plan, pages_state: dict) -> PageOutcome:
     ok = result["status"] == "ok"
+    shown = {k: result[k] for k in ("content_sha256", "updated") if result.get(k)} if ok else record(pages_state.get(ind))
     outcome = PageOutcome(ind, result["status"], round(result["seconds"], 2), result["error"], key if ok else "",
-                          result["title"], dict(plan_.parameters, indicator_id=ind))
+                          result["title"], dict(plan_.parameters, indicator_id=ind), **shown)
     if not ok and pages_state.get(ind, {}).get("title"):
         outcome.title = pages_state[ind]["title"]
     return outcome

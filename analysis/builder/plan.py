@@ -4,14 +4,14 @@ The themed notebooks (``NN-theme.ipynb``) and one page per indicator (``indicato
 executed for every indicator with a pledge or an observation). A report or page whose inputs hash
 to the value of its last successful run is not executed again; ``force`` rebuilds.
 
-**Cache rule of a themed report**: the notebook, the data files, the library's code, its
-parameters and the kernel name.
+**Cache rule of a themed report**: the notebook, the data files (but the corrections register,
+which no themed report shows), the library's code, its parameters and the kernel name.
 
 **Cache rule of an indicator page**: the hash of the template notebook, the library's code
 (``analysis/**/*.py`` and ``*.j2``), ``datapackage.json``, that indicator's own rows (its row in
 ``indicators.csv``, its pledges and its observations, every vintage), the rows of the sources those
-cite, the page's parameters and the kernel name; so changing one indicator's data rows re-executes
-only that indicator's page.
+cite, the corrections of all of these (``corrections.csv``), the page's parameters and the kernel
+name; so changing one indicator's data rows, or correcting one, re-executes only that indicator's page.
 
 Everything a request can get wrong (names, parameters, the kernel, the folders, a mix of
 ``as_of_year`` in one folder) is refused here with a :class:`~analysis.builder.store.BuildError`.
@@ -54,6 +54,8 @@ class Outcome:
     input_hash: str = ""
     parameters: dict = field(default_factory=dict)
     report_sha256: str = ""
+    content_sha256: str = ""  # what the report shows (analysis.builder.stamp), and since when
+    updated: str = ""
 
 
 @dataclass
@@ -376,14 +378,30 @@ def page_as_of(parameters: dict) -> int:
 # --- what is up to date: the themed reports ---------------------------------------------------
 
 
+#: The corrections register's file: not an input of the themed reports (none shows it), an input of
+#: the corrections page and of the indicator pages whose rows it corrects.
+REGISTER_FILE = "corrections.csv"
+
+
 def inputs_digest() -> str:
-    """Hash of everything every notebook depends on: data files and the library's code."""
+    """Hash of everything every notebook depends on: data files (not the corrections register) and the
+    library's code."""
     h = hashlib.sha256()
     for folder, pattern in ((paths.data_dir(), "*"), (paths.PACKAGE_DIR, "**/*.py"), (paths.PACKAGE_DIR, "**/*.j2")):
         for path in sorted(folder.glob(pattern)):
-            if path.is_file():
+            if path.is_file() and not (folder == paths.data_dir() and path.name == REGISTER_FILE):
                 h.update(str(path.relative_to(folder)).encode())
                 h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def site_digest(common: str) -> str:
+    """Hash of every input of the build: :func:`inputs_digest` and the corrections register (a build
+    whose inputs all hash as the last validated ones has nothing to do)."""
+    h = hashlib.sha256(common.encode())
+    register = paths.data_dir() / REGISTER_FILE
+    if register.is_file():
+        h.update(register.read_bytes())
     return h.hexdigest()
 
 
@@ -417,8 +435,10 @@ def cached_outcome(nb: Path, params: dict, kernel: str, common: str, state: dict
             return None
     except OSError:
         return None
+    from .stamp import record
+
     return Outcome(nb.stem, before.get("title", ""), "cached", before.get("seconds", 0.0), "", digest, params,
-                   before["report_sha256"])
+                   before["report_sha256"], **record(before))
 
 
 # --- what is up to date: the indicator pages --------------------------------------------------
@@ -457,10 +477,38 @@ def indicator_rows() -> dict[str, dict]:
         if ind in out and yearly in own:
             out[ind]["rows"] += [b"summed" + row for row in own[yearly][0]]
             out[ind]["sources"] |= own[yearly][1]
+    _add_corrections(out, tables["pledges"][1])
     for ind, entry in out.items():
         entry["indicator"] = info.get(ind, b"")
         entry["source_rows"] = [sources.get(s, s.encode()) for s in sorted(entry["sources"])]
     return out
+
+
+def _add_corrections(out: dict[str, dict], pledges: list[dict]) -> None:
+    """Add to each indicator's rows the corrections register's rows about its row, its pledges, its
+    figures and the sources those cite (as :func:`analysis.data.corrections.of_indicator` picks them)."""
+    path = paths.data_dir() / REGISTER_FILE
+    if not path.is_file():
+        return
+    header, rows = _read(REGISTER_FILE)
+    pledged = {r["pledge_id"]: r["indicator_id"] for r in pledges}
+    citing: dict[str, list[str]] = {}
+    for ind, entry in out.items():
+        for source in entry["sources"]:
+            citing.setdefault(source, []).append(ind)
+    for r in rows:
+        table, key = r.get("table"), r.get("row_key") or ""
+        if table == "observations":
+            owners = [key.split("|")[0]]
+        elif table == "indicators":
+            owners = [key]
+        elif table == "pledges":
+            owners = [pledged.get(key, "")]
+        else:
+            owners = citing.get(key, [])
+        for ind in owners:
+            if ind in out:
+                out[ind]["rows"].append(b"correction" + _row_bytes(header, r))
 
 
 def code_digest() -> str:

@@ -1,8 +1,10 @@
 """Step 4 of a build: the folder a reader opens.
 
 Stale indicator pages removed (only pages a build wrote), the explorer (``pledges.html``), the
-links from the themed reports' tables to the indicator pages, and what the index lists (each
-report with how it was built, each page that exists, the pages whose last build failed).
+corrections page (``corrections.html``), the links from the themed reports' tables to the indicator
+pages, and what the index lists (each report with how it was built, each page that exists, the pages
+whose last build failed). The pages every build writes end with the build's citation
+(:mod:`analysis.builder.stamp`) and keep their last-updated date while their content is unchanged.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from .plan import (
     shown_parameters,
     template,
 )
-from .store import atomic_write
+from .store import atomic_write, write
 
 
 def available(reports: Path) -> set[str]:
@@ -42,7 +44,7 @@ def remove_stale(plan_: Plan, state: dict, reports: Path) -> None:
 # --- the explorer -----------------------------------------------------------------------------
 
 
-def write_explorer(dataset, reports: Path, parameters: dict) -> None:
+def write_explorer(dataset, reports: Path, parameters: dict, state: dict | None = None, stamp=None) -> None:
     """Write ``reports/pledges.html`` (see :mod:`analysis.present.explorer`) when a template exists."""
     from ..method.progress import progress_table
     from ..present import explorer
@@ -50,7 +52,36 @@ def write_explorer(dataset, reports: Path, parameters: dict) -> None:
     if template() is None:
         return
     table = progress_table(dataset, as_of=page_as_of(parameters))
-    atomic_write(reports / explorer.FILE, explorer.render(dataset, table, available(reports)))
+    write_site_page(reports, explorer.FILE, explorer.render(dataset, table, available(reports)), state, stamp,
+                    "in this table")
+
+
+# --- the pages of the site written by every build: the index, the explorer, the corrections ----
+
+
+#: The corrections page (:mod:`analysis.present.corrections`), written with the index.
+CORRECTIONS = "corrections.html"
+
+
+def write_site_page(reports: Path, name: str, html: str, state: dict | None, stamp, where: str) -> None:
+    """Write a page every build writes (atomically), ending with the citation of ``stamp``; record in
+    ``state["site"]`` what it shows and since when (its last-updated date stays while that is unchanged)."""
+    from .stamp import cite
+
+    site = state.setdefault("site", {}) if state is not None else {}
+    page, shown = cite(html, stamp, site.get(name), where)
+    if shown:
+        site[name] = shown
+    write(reports / name, page)
+
+
+def write_corrections(dataset, reports: Path, state: dict, stamp) -> None:
+    """Write ``reports/corrections.html``: every correction made to a published figure, linked to the
+    indicator pages that exist."""
+    from ..present import corrections
+
+    write_site_page(reports, CORRECTIONS, corrections.render(dataset, available(reports)), state, stamp,
+                    "corrected here")
 
 
 # --- links from the reports to the pages ------------------------------------------------------

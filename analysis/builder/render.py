@@ -3,8 +3,9 @@
 Each chart's alt text, set by :func:`analysis.present.plots.show` in its output's metadata, is written into
 its ``<img alt>`` (nbconvert's lab template would write "No description has been provided").
 
-Reader mode: code cells' input and prompts are hidden, cells tagged ``remove-cell`` are dropped
-and ``remove-input``/``hide-input`` lose their input; images are embedded; a table of contents of
+Reader mode: code cells' input and prompts are hidden (a notebook whose code is the point, the
+starter notebook, declares ``"zjcp": {"show_code": true}`` and keeps its input), cells tagged
+``remove-cell`` are dropped and ``remove-input``/``hide-input`` lose their input; images are embedded; a table of contents of
 the ``##`` sections is inserted under the title; no script or stylesheet is loaded from the network
 and no script runs at all: every ``<script>`` nbconvert writes is removed (MathJax, require.js, the
 widget loader, empty ``src=""`` tags) and a Content-Security-Policy ``<meta>`` forbids script, so the
@@ -44,6 +45,14 @@ nav.toc ol { margin: 0.3rem 0; padding-left: 1.2rem; }
 .jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow-wrap: anywhere; min-width: 0; }
 .jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-Cell-outputWrapper { max-width: 100%; min-width: 0; }
 .jp-OutputArea-output.jp-RenderedHTMLCommon { overflow-x: visible; }
+/* code shown to readers (the starter notebook): wrapped on a phone, and the highlighter's colours darkened
+   where the lab theme's fall short of 4.5:1 on the cell's grey */
+.jp-InputArea pre, .jp-InputArea .highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+:root { --jp-mirror-editor-atom-color: #4848c8; --jp-mirror-editor-number-color: #006b00;
+  --jp-mirror-editor-variable-3-color: #006b40; --jp-mirror-editor-operator-color: #8a1bd6;
+  --jp-mirror-editor-comment-color: #356666; --jp-mirror-editor-meta-color: #8a1bd6;
+  --jp-mirror-editor-bracket-color: #5f5f3f; --jp-mirror-editor-quote-color: #006b00;
+  --jp-mirror-editor-error-color: #c00000; --jp-mirror-editor-hr-color: #5f5f5f; }
 @media (max-width: 600px) {
   body, body.jp-Notebook { padding: 0 0.6rem 2rem !important; }
   .jp-Cell { padding: 0 !important; }
@@ -54,9 +63,16 @@ nav.toc ol { margin: 0.3rem 0; padding-left: 1.2rem; }
 )
 
 
-def _exporter() -> HTMLExporter:
+def shows_code(nb) -> bool:
+    """Whether a notebook shows its code to readers: declared in its metadata as
+    ``"zjcp": {"show_code": true}`` (the starter notebook, whose code is the point); cells tagged
+    ``hide-input`` or ``remove-cell`` still lose their input or go."""
+    return bool((nb.metadata.get("zjcp") or {}).get("show_code"))
+
+
+def _exporter(show_code: bool = False) -> HTMLExporter:
     exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = True
+    exporter.exclude_input = not show_code
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
@@ -97,7 +113,7 @@ def reader_notebook(nb) -> nbformat.NotebookNode:
 def to_html(nb: nbformat.NotebookNode) -> str:
     """Render an executed notebook to a reader's HTML page (a string)."""
     nb = reader_notebook(nb)
-    body, _ = _exporter().from_notebook_node(nb)
+    body, _ = _exporter(shows_code(nb)).from_notebook_node(nb)
     return _finish(body, notebook_title(nb), image_alts(nb))
 
 
@@ -216,7 +232,6 @@ def page_exporter():
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    from .render import REMOVE_CELL_TAGS, REMOVE_INPUT_TAGS
 
     class PageExporter(HTMLExporter):
         """HTMLExporter without its last step (a BeautifulSoup pass giving images an alt text and
@@ -249,7 +264,6 @@ def render_page(nb, title: str, exporter=None) -> str:
     import html
 
     from ..present.tables import CSS as TABLE_CSS
-    from .render import reader_notebook
 
     body, _ = (exporter or page_exporter()).from_notebook_node(reader_notebook(nb))
     body = _SCRIPT_TAG.sub("", body)

@@ -29,15 +29,10 @@ from dataclasses import asdict
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import execute, folders, plan, publish, store
+from . import folders, plan, publish, stamp, store
 from .plan import SUBDIR, Outcome
 from .processes import stop_pool, worker_init
 from .store import STATE_FILE, BuildError, build_lock, load_state, output_folders, write
-
-# papermill imports nbformat, which imports jsonschema, whose optional IRI-format checker
-# (rfc3987_syntax, pulled in by Jupyter's dependencies) compiles a grammar on import: a second per
-# process for a check no notebook needs. Tell jsonschema it is absent (see also data.py).
-sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def build(
@@ -97,16 +92,20 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
                   reports: Path, build_dir: Path) -> list[Outcome]:
     state = load_state(build_dir)
     common = plan.inputs_digest()
+    everything = plan.site_digest(common)
     try:
         page_plan = plan.pages_to_build(page_only, page_parameters, kernel, state, reports, force)
     except (OSError, LookupError, ValueError, csv.Error):
         page_plan = False  # unreadable data: the validation below says why
     up_to_date = plan.all_cached(notebooks, parameters, kernel, common, state, reports) if not force else None
-    if (up_to_date is not None and state.get("validated_inputs") == common and page_plan is not False
+    if (up_to_date is not None and state.get("validated_inputs") == everything and page_plan is not False
             and (page_plan is None or not (page_plan.todo or page_plan.remove))):
         # nothing changed since a build that validated these very inputs: nothing to write
         return up_to_date + plan.cached_page_outcomes(page_plan, state)
     plan.check_one_as_of(notebooks, parameters, state, reports, page_only, page_parameters)
+    # imported here, not with the module: a build with nothing to do (above) needs neither
+    from ..present import index
+    from . import execute
 
     # start the worker server now: it imports papermill and nbconvert while the data is validated
     context = get_context("forkserver")
@@ -124,8 +123,6 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
 
     from tqdm import tqdm
 
-    from ..present import index
-
     try:
         dataset, page_plan = plan.validate(parameters, page_only, page_parameters, page_plan, kernel, state, reports,
                                        build_dir, force)
@@ -142,6 +139,7 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
             todo.append((nb, plan.input_hash(nb, parameters[nb], kernel, common)))
 
     _claim(reports, todo, page_plan)
+    build_stamp = stamp.current()  # what every page this build writes says of it (its version, commit, date)
     # longest first (by the last run time), so the parallel workers finish together
     todo.sort(key=lambda item: -float(state["notebooks"].get(item[0].stem, {}).get("seconds") or 0.0))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
@@ -161,9 +159,10 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
                 except Exception as exc:  # noqa: BLE001 - a crashed worker fails only its notebook
                     result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "html": None,
                               "title": ""}
-                written = ""
+                written, shown = "", stamp.record(state["notebooks"].get(nb.stem))
                 if result["status"] == "ok":
-                    page = result["html"].encode("utf-8")
+                    html, shown = stamp.cite(result["html"], build_stamp, shown)
+                    page = html.encode("utf-8")
                     try:
                         store.atomic_write(reports / f"{nb.stem}.html", page)
                         written = hashlib.sha256(page).hexdigest()
@@ -172,7 +171,7 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
                                                              f"{exc.strerror or exc}; the previous report is kept")
                 ok = result["status"] == "ok"
                 outcome = Outcome(nb.stem, result["title"], result["status"], round(result["seconds"], 1),
-                                  result["error"], digest if ok else "", parameters[nb], written)
+                                  result["error"], digest if ok else "", parameters[nb], written, **shown)
                 outcomes[nb.stem] = outcome
                 if ok or not (reports / f"{nb.stem}.html").is_file():
                     state["notebooks"][nb.stem] = asdict(outcome)
@@ -189,22 +188,23 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
         if outcome.status == "cached":
             state["notebooks"][outcome.name] = asdict(outcome)
     ordered += _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress,
-                            page_pool)
+                            page_pool, build_stamp)
     entries = publish.mark_differing(publish.index_entries(state, reports))
     previous_statuses = state.get("statuses", {})
     page, statuses = index.render(dataset, entries, previous_statuses, publish.index_as_of(entries),
                                   indicator_pages=publish.index_links(dataset, reports, state),
                                   failed_pages=publish.failed_pages(state))
-    write(reports / "index.html", page)
+    publish.write_site_page(reports, "index.html", page, state, build_stamp, "in these reports")
+    publish.write_corrections(dataset, reports, state, build_stamp)
     state["statuses"] = statuses
-    state["validated_inputs"] = common
+    state["validated_inputs"] = everything
     write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     return ordered
 
 
 def _claim(reports: Path, todo, page_plan) -> None:
     """Record in the folder's manifest every file this build is about to write (before writing it)."""
-    names = [f"{nb.stem}.html" for nb, _ in todo] + ["index.html"]
+    names = [f"{nb.stem}.html" for nb, _ in todo] + ["index.html", publish.CORRECTIONS]
     if page_plan is not None:
         names += ["pledges.html"] + [f"{SUBDIR}/{ind}.html" for ind in page_plan.todo]
     try:
@@ -214,14 +214,18 @@ def _claim(reports: Path, todo, page_plan) -> None:
 
 
 def _kept(record: dict) -> dict:
-    """How the report kept after a failure was built (its parameters and hash), from its state record."""
+    """How the report kept after a failure was built (its parameters and hash, what it shows and since
+    when), from its state record."""
     if "kept" in record:
         return record["kept"]
-    return {"parameters": record.get("parameters", {}), "report_sha256": record.get("report_sha256", "")}
+    return {"parameters": record.get("parameters", {}), "report_sha256": record.get("report_sha256", ""),
+            **stamp.record(record)}
 
 
 def _start_page_pool(page_plan, kernel: str, jobs: int | None, build_dir: Path):
     """:func:`pages.start_pool`, or None when it cannot start now (the checks after validation say why)."""
+    from . import execute
+
     if not page_plan:
         return None
     try:
@@ -231,8 +235,10 @@ def _start_page_pool(page_plan, kernel: str, jobs: int | None, build_dir: Path):
 
 
 def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress,
-                 pool=None) -> list[Outcome]:
+                 pool=None, build_stamp=None) -> list[Outcome]:
     """Remove stale pages, execute the planned ones, then write the explorer and link the reports."""
+    from . import execute
+
     found: list[Outcome] = []
     if page_plan is not None:
         publish.remove_stale(page_plan, state, reports)
@@ -240,10 +246,11 @@ def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, 
         def save():
             write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
 
-        done = execute.execute_pages(page_plan, kernel, timeout, jobs, reports, build_dir, state, save, progress, pool)
+        done = execute.execute_pages(page_plan, kernel, timeout, jobs, reports, build_dir, state, save, progress, pool,
+                                     build_stamp)
         found = [Outcome(f"{SUBDIR}/{o.name}", o.title, o.status, o.seconds, o.error, o.input_hash,
                          o.parameters) for o in done]
-    publish.write_explorer(dataset, reports, page_plan.parameters if page_plan else {})
+    publish.write_explorer(dataset, reports, page_plan.parameters if page_plan else {}, state, build_stamp)
     linked = publish.link_reports([reports / f"{nb.stem}.html" for nb in plan.list_notebooks()], dataset, reports)
     publish.record_linked(state, linked)
     return found

@@ -6,8 +6,9 @@
 * One build at a time per build folder: an advisory lock (``fcntl.flock`` on ``.lock`` in the
   build folder, released by the system when the holder dies) refuses a second build, or makes it
   wait (``wait=True``).
-* The state (``state.json``) records how every report and page was last built; one that is not of
-  the expected shape is ignored with a warning (everything is built again).
+* The state (``state.json``) records how every report and page was last built (and, for the pages
+  every build writes, under ``site``, what they show and since when); one that is not of the expected
+  shape is ignored with a warning (everything is built again).
 """
 
 from __future__ import annotations
@@ -129,12 +130,12 @@ def _state_problem(state) -> str | None:
     """What is wrong with the shape of a build state (None when nothing is)."""
     if not isinstance(state, dict):
         return f"a JSON {type(state).__name__}, not an object"
-    for key in ("notebooks", "statuses", "pages"):
+    for key in ("notebooks", "statuses", "pages", "site"):
         if key in state and not isinstance(state[key], dict):
             return f"'{key}' is not an object"
     if "notebooks" not in state:
         return "no 'notebooks'"
-    for key in ("notebooks", "pages"):
+    for key in ("notebooks", "pages", "site"):
         for name, record in state.get(key, {}).items():
             if not _record_ok(record) or not _record_ok(record.get("kept", {})):
                 return f"the record of {key} '{name}' is not of the expected shape"
@@ -151,7 +152,7 @@ def _record_ok(record) -> bool:
             and (record.get("kept") is None or isinstance(record["kept"], dict))
             and isinstance(record.get("seconds") or 0, (int, float)) and not isinstance(record.get("seconds"), bool)
             and all(isinstance(record.get(k) or "", str) for k in ("status", "title", "input_hash", "report_sha256",
-                                                                    "error")))
+                                                                    "error", "content_sha256", "updated")))
 
 
 def _no_state(path: Path, why: str) -> dict:

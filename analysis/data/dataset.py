@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from . import corrections as register
 from . import paths
 from . import rules as data_rules
 from . import text as data_text
@@ -32,17 +33,25 @@ from .schema import (  # noqa: F401 - part of this module's interface
     EVIDENCE_KINDS,
     JUMP_FACTOR,
     JUMP_WORDS,
+    REGISTER,
     TABLES,
     UNIT_FACTORS,
 )
 from .text import cell_text
+
+#: The resources of ``datapackage.json``: the four tables, then the corrections register.
+RESOURCES = (*TABLES, REGISTER)
 
 _PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "float64", "date": "string", "boolean": "boolean"}
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """The four validated tables.
+    """The four validated tables, and the corrections register.
+
+    ``corrections`` is ``corrections.csv`` (:mod:`analysis.data.corrections`): every correction made
+    to a published figure, checked against the four tables (None for a dataset built by hand). It is
+    not one of the four tables a dataset unpacks to (``sources, indicators, pledges, observations = ds``).
 
     ``observations`` carries a derived boolean column ``current``: among the achieved figures for
     one indicator, geography and year, a ``revised`` figure (final verification, census revision)
@@ -57,6 +66,7 @@ class Dataset:
     pledges: pd.DataFrame
     observations: pd.DataFrame
     data_dir: Path
+    corrections: pd.DataFrame | None = None
 
     def __iter__(self):
         return iter((self.sources, self.indicators, self.pledges, self.observations))
@@ -85,22 +95,26 @@ def load(data_dir: Path | str | None = None, *, all_vintages: bool = False, prov
     Raises
     ------
     DataValidationError
-        If any file breaks a rule; the message names the file, row and field.
+        If any file breaks a rule, the corrections register included; the message names the file,
+        row and field.
     """
     folder = Path(data_dir) if data_dir is not None else paths.data_dir()
     descriptor = _read_descriptor(folder)
     _validate_files(folder, descriptor)
-    frames = {name: _read_table(folder, descriptor, name) for name in TABLES}
+    frames = {name: _read_table(folder, descriptor, name) for name in RESOURCES}
     _validate_across_tables(frames)
     _check_plausibility(frames)
     if provenance and paths.seeds_dir().is_dir():
         found = data_rules.provenance(frames["sources"], [frames["pledges"], frames["observations"]], paths.seeds_dir())
         if found:
             raise DataValidationError(found)
+    found = register.check(frames[REGISTER], {name: folder / _resource(descriptor, name)["path"] for name in TABLES})
+    if found:
+        raise DataValidationError(_one_per_cell(found))
     obs = _mark_current(frames["observations"], frames["sources"])
     if not all_vintages:
         obs = obs[obs["current"]].reset_index(drop=True)
-    return Dataset(frames["sources"], frames["indicators"], frames["pledges"], obs, folder)
+    return Dataset(frames["sources"], frames["indicators"], frames["pledges"], obs, folder, frames[REGISTER])
 
 
 def seeds_notice() -> str | None:
@@ -128,9 +142,9 @@ def _read_descriptor(folder: Path) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataValidationError([(_rel(folder, "datapackage.json"), None, None, f"not valid JSON: {exc}")]) from None
     names = [r.get("name") for r in descriptor.get("resources", [])]
-    if sorted(names) != sorted(TABLES):
+    if sorted(names) != sorted(RESOURCES):
         raise DataValidationError(
-            [(_rel(folder, "datapackage.json"), None, "resources", f"expected resources {list(TABLES)}, found {names}")]
+            [(_rel(folder, "datapackage.json"), None, "resources", f"expected resources {list(RESOURCES)}, found {names}")]
         )
     return descriptor
 
@@ -148,7 +162,7 @@ def _validate_files(folder: Path, descriptor: dict) -> None:
     from frictionless import Package
 
     problems = []
-    for name in TABLES:
+    for name in RESOURCES:
         path = folder / _resource(descriptor, name)["path"]
         if not path.is_file():
             problems.append((_rel(folder, path.name), None, None, "file not found"))
@@ -156,7 +170,7 @@ def _validate_files(folder: Path, descriptor: dict) -> None:
             problems.append((_rel(folder, path.name), None, None, "file is empty (no header row)"))
     if problems:
         raise DataValidationError(problems)
-    for name in TABLES:
+    for name in RESOURCES:
         problems += _check_header(folder, _resource(descriptor, name))
     if problems:
         raise DataValidationError(problems)

@@ -1,4 +1,4 @@
-"""What the data package's values mean to the code: the tables, the statuses of an achieved figure,
+"""What the data package's values mean to the code: the tables and their keys, the statuses of an achieved figure,
 how exact a comparator is, the kinds of evidence, the unit factors a scale may carry, and when a jump
 in a series needs explaining. Imported by the loader and its rules; imports nothing of the project."""
 
@@ -7,6 +7,20 @@ from __future__ import annotations
 import re
 
 TABLES = ("sources", "indicators", "pledges", "observations")
+
+#: The corrections register (``corrections.csv``): every correction made to a published figure, checked
+#: against the four tables as they are today (:mod:`analysis.data.corrections`).
+REGISTER = "corrections"
+
+#: Each table's primary key (as ``datapackage.json`` declares it): a register row names a row by these
+#: fields' values joined by :data:`KEY_SEPARATOR`.
+ROW_KEYS = {
+    "sources": ("source_id",),
+    "indicators": ("indicator_id",),
+    "pledges": ("pledge_id",),
+    "observations": ("indicator_id", "geography", "year", "source_id"),
+}
+KEY_SEPARATOR = "|"
 
 #: Statuses of an observation that count as an achieved figure (``expected`` is a forecast).
 ACHIEVED_STATUSES = ("revised", "reported", "preliminary")

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 
-#: Fields that may run over several lines (a quote copied with its line break, a long note).
-MULTI_LINE = frozenset({"quote", "note", "description"})
+#: Fields that may run over several lines (a quote copied with its line break, a long note, and a
+#: corrected value in the corrections register, which may be one of those).
+MULTI_LINE = frozenset({"quote", "note", "description", "before", "after"})
 #: Fields that name something, shown in headings, links and table cells, and their longest length.
 NAMES = frozenset({"name", "name_zh", "title", "title_en", "issuer"})
 NAME_LIMIT = 500

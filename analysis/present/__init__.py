@@ -3,6 +3,7 @@
 ``literal`` (dataset text shown literally) and ``tables`` (the HTML tables and the wording of a
 figure) at the bottom; ``plots`` (charts), ``narrative`` (sentences for the notebooks),
 ``report_card`` (the overview's verdict on the plan period), ``indicator_page`` (one page per
-indicator), ``explorer`` (the table of every pledge) and ``index`` (the reports' front page) on
-them. It imports :mod:`analysis.method` and :mod:`analysis.data`, never the build.
+indicator), ``explorer`` (the table of every pledge), ``corrections`` (the corrections page, and each
+indicator page's own), ``citation`` (how to cite a page: the line every page ends with) and ``index``
+(the reports' front page) on them. It imports :mod:`analysis.method` and :mod:`analysis.data`, never the build.
 """

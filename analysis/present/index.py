@@ -94,6 +94,7 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
         n_pledges=len(table),
         n_observations=len(achieved_observations(dataset, as_of)),
         n_sources=len(dataset.sources),
+        n_corrections=len(dataset.corrections) if dataset.corrections is not None else 0,
         n_seed_sources=int(seeded.sum()),
         as_of=as_of,
         verdict_year=verdict_year,

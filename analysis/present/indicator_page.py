@@ -39,7 +39,8 @@ _CACHE: dict = {}
 @dataclass(frozen=True)
 class IndicatorSlice(data.Dataset):
     """One indicator's rows of the data files (:func:`load` with ``indicator_id``): its row of
-    ``indicators.csv``, its pledges and its figures, and every source.
+    ``indicators.csv``, its pledges and its figures, every source, and the corrections register
+    (whole: :func:`analysis.data.corrections.of_indicator` picks the slice's).
 
     The tables derived from the whole dataset (the assessment, the lineage of targets, the
     cross-source conflicts) are computed once per content of the files and handed to each slice
@@ -94,9 +95,10 @@ def load(all_vintages: bool = False, indicator_id: str | None = None) -> data.Da
     time, so a page that changes its tables leaves the next page unaffected.
     """
     key, everything, positions = _loaded()
+    register = everything.corrections.copy() if everything.corrections is not None else None
     if indicator_id is None:
         frames = list(everything) if all_vintages else list(_current(everything))
-        return data.Dataset(*(frame.copy() for frame in frames), everything.data_dir)
+        return data.Dataset(*(frame.copy() for frame in frames), everything.data_dir, register)
     check_indicator(everything, indicator_id)
     frames = [everything.sources.copy()]
     for name in ("indicators", "pledges", "observations"):
@@ -109,7 +111,8 @@ def load(all_vintages: bool = False, indicator_id: str | None = None) -> data.Da
         selected = data.Dataset(*_current(selected), everything.data_dir)
     from ..data.arguments import year_range
 
-    return IndicatorSlice(*selected, everything.data_dir, indicator_id, all_vintages, key, year_range(everything))
+    return IndicatorSlice(*selected, everything.data_dir, corrections=register, indicator_id=indicator_id,
+                          all_vintages=all_vintages, key=key, years=year_range(everything))
 
 
 def _sliced_from(dataset: data.Dataset) -> data.Dataset | None:
@@ -700,11 +703,14 @@ def figure_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
 
 def figures_block(all_vintages: data.Dataset, indicator_id: str) -> str:
     """HTML: a heading, then every figure in a table, or a sentence when there is none; for a total over
-    a period (``sum_of``), where its yearly figures are."""
+    a period (``sum_of``), where its yearly figures are; then the corrections made to the indicator's
+    rows after they were published (:func:`analysis.present.corrections.block`; none, no heading)."""
+    from .corrections import block as corrections_block
+
     block = _block("Every figure, with its status and source", figure_rows(all_vintages, indicator_id),
                    ["place", "year", "value", "comparator", "status", "used", "quote", "note", "source"],
                    "Every figure, with its status, quote and source", "No achieved figure on this indicator in the dataset yet.")
-    return block + summed_from(all_vintages, indicator_id)
+    return block + summed_from(all_vintages, indicator_id) + corrections_block(all_vintages, indicator_id)
 
 
 def summed_from(dataset: data.Dataset, indicator_id: str) -> str:
