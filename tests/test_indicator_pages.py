@@ -428,8 +428,10 @@ def test_chart_and_its_text_mark_a_series_break():
     text = html.unescape(page.chart_alt(dataset, table, "forest_coverage", 2025))
     # 61% (2015) to 58.6% (2025) is a change of survey basis, not a loss of forest
     assert "Zhejiang from 61% in 2015 to 58.6% in 2025 (series break in 2024: the figures before it are on another basis)" in text
-    svg = page.series_chart(dataset, table, "forest_coverage", 2025)
-    assert svg.count(">series break</text>") == 1  # Zhejiang's panel only, not Jiaxing's
+    for layout in (page.WIDE, page.NARROW):  # the chart is drawn for wide screens and for phones
+        svg = page.chart_svg(dataset, table, "forest_coverage", 2025, layout=layout)
+        assert svg.count(">series break</text>") == 1  # Zhejiang's panel only, not Jiaxing's
+    assert page.series_chart(dataset, table, "forest_coverage", 2025).count(">series break</text>") == 2
 
 
 def test_a_total_added_up_from_another_indicator_gets_the_same_verdict_on_its_page():
