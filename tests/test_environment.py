@@ -20,6 +20,7 @@ def _pyproject_pins() -> dict[str, str]:
 def _conda_pins() -> dict[str, str]:
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
     deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    deps += [d for entry in env["dependencies"] if isinstance(entry, dict) for d in entry.get("pip", [])]  # from PyPI
     pins = dict(re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(~=.+)", d).groups() for d in deps if "~=" in d)
     return pins
 

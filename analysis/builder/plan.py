@@ -11,7 +11,8 @@ parameters and the kernel name.
 (``analysis/**/*.py`` and ``*.j2``), ``datapackage.json``, that indicator's own rows (its row in
 ``indicators.csv``, its pledges and its observations, every vintage), the rows of the sources those
 cite, the page's parameters and the kernel name; so changing one indicator's data rows re-executes
-only that indicator's page.
+only that indicator's page. A page is up to date only with its downloads (``indicators/<id>/``,
+:mod:`analysis.builder.downloads`): every file its last run recorded is there.
 
 Everything a request can get wrong (names, parameters, the kernel, the folders, a mix of
 ``as_of_year`` in one folder) is refused here with a :class:`~analysis.builder.store.BuildError`.
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..data import paths
-from . import folders
+from . import downloads, folders
 from .store import BuildError, atomic_write, check_writable
 
 KERNEL = "python3"
@@ -502,7 +503,7 @@ def plan_pages(only: list[str] | None, parameters: dict, kernel: str, state: dic
         key = page_key(template_bytes, code, rows[ind], params, kernel)
         prev = before.get(ind, {})
         if (not force and prev.get("input_hash") == key and prev.get("status") in ("ok", "cached")
-                and (folder / f"{ind}.html").is_file()):
+                and (folder / f"{ind}.html").is_file() and downloads.complete(folder / ind, prev.get("files"))):
             cached[ind] = key
         else:
             todo[ind] = key

@@ -29,16 +29,19 @@ from dataclasses import asdict
 from multiprocessing import get_context
 from pathlib import Path
 
-from ..present import index
-from . import execute, folders, plan, publish, store
-from .plan import SUBDIR, Outcome
-from .processes import stop_pool, worker_init
-from .store import STATE_FILE, BuildError, build_lock, load_state, output_folders, write
-
 # papermill imports nbformat, which imports jsonschema, whose optional IRI-format checker
 # (rfc3987_syntax, pulled in by Jupyter's dependencies) compiles a grammar on import: a second per
-# process for a check no notebook needs. Tell jsonschema it is absent (see also data.py).
+# process for a check no notebook needs. Tell jsonschema it is absent (see also data.py), before
+# anything imports it.
 sys.modules.setdefault("rfc3987_syntax", None)
+
+from . import downloads, folders, plan, store  # noqa: E402
+from .plan import SUBDIR, Outcome  # noqa: E402
+from .processes import stop_pool, worker_init  # noqa: E402
+from .store import STATE_FILE, BuildError, build_lock, load_state, output_folders, write  # noqa: E402
+
+# execute (papermill, nbconvert), publish and the index (pandas) are imported once the build has
+# something to do: a build with nothing to do answers in a fraction of a second.
 
 
 def build(
@@ -107,6 +110,9 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
             and (page_plan is None or not (page_plan.todo or page_plan.remove))):
         # nothing changed since a build that validated these very inputs: nothing to write
         return up_to_date + plan.cached_page_outcomes(page_plan, state)
+    from ..present import index
+    from . import execute, publish
+
     plan.check_one_as_of(notebooks, parameters, state, reports, page_only, page_parameters)
 
     # start the worker server now: it imports papermill and nbconvert while the data is validated
@@ -206,6 +212,7 @@ def _claim(reports: Path, todo, page_plan) -> None:
     names = [f"{nb.stem}.html" for nb, _ in todo] + ["index.html"]
     if page_plan is not None:
         names += ["pledges.html"] + [f"{SUBDIR}/{ind}.html" for ind in page_plan.todo]
+        names += [f"{SUBDIR}/{downloads.folder_name(ind)}/" for ind in page_plan.todo]  # the page's downloads folder
     try:
         folders.claim(reports, names)
     except OSError as exc:
@@ -223,6 +230,8 @@ def _start_page_pool(page_plan, kernel: str, jobs: int | None, build_dir: Path):
     """:func:`pages.start_pool`, or None when it cannot start now (the checks after validation say why)."""
     if not page_plan:
         return None
+    from . import execute
+
     try:
         return execute.start_pool(page_plan, kernel, jobs, build_dir)
     except OSError:
@@ -232,6 +241,8 @@ def _start_page_pool(page_plan, kernel: str, jobs: int | None, build_dir: Path):
 def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress,
                  pool=None) -> list[Outcome]:
     """Remove stale pages, execute the planned ones, then write the explorer and link the reports."""
+    from . import execute, publish
+
     found: list[Outcome] = []
     if page_plan is not None:
         publish.remove_stale(page_plan, state, reports)
