@@ -35,7 +35,7 @@ from pathlib import Path
 # anything imports it.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import downloads, folders, plan, store  # noqa: E402
+from . import downloads, folders, package, plan, store  # noqa: E402
 from .plan import SUBDIR, Outcome  # noqa: E402
 from .processes import stop_pool, worker_init  # noqa: E402
 from .store import STATE_FILE, BuildError, build_lock, load_state, output_folders, write  # noqa: E402
@@ -197,9 +197,11 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
                             page_pool)
     entries = publish.mark_differing(publish.index_entries(state, reports))
     previous_statuses = state.get("statuses", {})
-    page, statuses = index.render(dataset, entries, previous_statuses, publish.index_as_of(entries),
+    as_of = publish.index_as_of(entries)
+    package.publish(dataset, reports, build_dir, state, index.as_of_year(dataset, as_of), common)
+    page, statuses = index.render(dataset, entries, previous_statuses, as_of,
                                   indicator_pages=publish.index_links(dataset, reports, state),
-                                  failed_pages=publish.failed_pages(state))
+                                  failed_pages=publish.failed_pages(state), downloads=package.FILES)
     write(reports / "index.html", page)
     state["statuses"] = statuses
     state["validated_inputs"] = common
@@ -209,7 +211,7 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
 
 def _claim(reports: Path, todo, page_plan) -> None:
     """Record in the folder's manifest every file this build is about to write (before writing it)."""
-    names = [f"{nb.stem}.html" for nb, _ in todo] + ["index.html"]
+    names = [f"{nb.stem}.html" for nb, _ in todo] + ["index.html", *package.FILES]
     if page_plan is not None:
         names += ["pledges.html"] + [f"{SUBDIR}/{ind}.html" for ind in page_plan.todo]
         names += [f"{SUBDIR}/{downloads.folder_name(ind)}/" for ind in page_plan.todo]  # the page's downloads folder
