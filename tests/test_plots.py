@@ -7,8 +7,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 import analysis  # noqa: E402
-from analysis.present import plots  # noqa: E402
 from analysis.method.progress import progress_table  # noqa: E402
+from analysis.present import plots  # noqa: E402
 
 
 def _clashes(labels, renderer) -> list[str]:
