@@ -49,3 +49,18 @@ def test_ci_runs_the_readme_test_command():
     ci = (paths.ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make reports" in readme
     assert "make test" in ci
+
+
+def test_scheduled_run_publishes_the_reports_to_pages_and_keeps_the_artifact():
+    workflow = yaml.safe_load((paths.ROOT / ".github" / "workflows" / "reports.yml").read_text())
+    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    build, deploy = workflow["jobs"]["reports"], workflow["jobs"]["deploy"]
+    uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
+    assert {"actions/upload-artifact", "actions/configure-pages", "actions/upload-pages-artifact"} <= set(uses)
+    assert any(step.get("run") == "make reports" for step in build["steps"])
+    pages = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert pages["with"]["path"] == "reports/" and "if" not in pages  # only a build that succeeded is published
+    assert deploy["needs"] == "reports" and deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    readme = (paths.ROOT / "README.md").read_text()
+    assert "python -m http.server -d reports" in readme and '"GitHub Actions"' in readme
