@@ -324,8 +324,8 @@ class ChartLayout:
 
     A browser scales the chart to the page's width; the layout is chosen so that, where it is shown,
     no text is drawn smaller than 10 px: :data:`WIDE` at its natural 720 px (shown where the page is
-    at least that wide), :data:`NARROW` (400 units, larger type, fewer year labels, the legend under
-    the place's name) on phones, where it is scaled to about 90 %.
+    at least that wide), :data:`NARROW` (360 units, larger type, fewer year labels, the legend under
+    the place's name) on phones, where it is scaled to its box (about 85 % on a 320 px phone).
     """
 
     width: int = 720
@@ -347,7 +347,7 @@ class ChartLayout:
 
 
 WIDE = ChartLayout()
-NARROW = ChartLayout(width=400, plot_height=230, left=56, right=14, bottom=40, text=13, small=12, heading=16,
+NARROW = ChartLayout(width=360, plot_height=230, left=56, right=20, bottom=40, text=13, small=12, heading=16,
                      title_x=8, heading_y=18, unit_y=37, legend_x=8, legend_y=60, plot_top=0, year_labels=5,
                      css_class="chart-narrow")
 
@@ -515,9 +515,11 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float,
                f'text-anchor="{"start" if right_of else "end"}" fill="#555">as of {int(as_of)}</text>')
     if pd.notna(d.get("break_year")):  # figures before it are on another basis
         bx = px(float(d["break_year"]) - 0.5)
+        left_of = bx + 3 + 0.57 * layout.small * 12 > layout.width - layout.right  # no room on its right
         out.append(f'<line x1="{bx:.1f}" x2="{bx:.1f}" y1="{plot_top:g}" y2="{plot_bottom:g}" '
-                   f'stroke="#CC0000" stroke-dasharray="6,3"/><text x="{bx + 3:.1f}" '
-                   f'y="{plot_top + 2.2 * layout.small:g}" font-size="{layout.small:g}" fill="#CC0000">series break</text>')
+                   f'stroke="#CC0000" stroke-dasharray="6,3"/><text x="{bx + (-3 if left_of else 3):.1f}" '
+                   f'y="{plot_top + 2.2 * layout.small:g}" font-size="{layout.small:g}" '
+                   f'text-anchor="{"end" if left_of else "start"}" fill="#CC0000">series break</text>')
     if band is not None:
         band = band.dropna(subset=["lower", "upper", "mean"])
     if band is not None and len(band):
