@@ -15,7 +15,9 @@ the kernel's namespace (as ``%reset -f``) through that same client and waits for
 orders the requests of one client, not across clients. The dataset cached by
 :mod:`analysis.present.indicator_page` is handed out as copies. A page that raises fails alone; a
 kernel that dies or times out is restarted before the next page; a worker process that dies loses
-only its current page (the others are retried in a new pool). When no themed report is due
+only its current page (the others are retried in a new pool). Before the namespace is cleared, the
+page's downloadable tables are made in that kernel, and its charts are taken from its outputs
+(:mod:`analysis.builder.downloads`): written beside the page, then the page with a section linking them. When no themed report is due
 (``build --only <indicator>``), the workers and their kernels start while the build validates the
 data (:func:`start_pool`).
 """
