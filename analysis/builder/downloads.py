@@ -105,4 +105,6 @@ def remove(folder: Path) -> None:
 
 def complete(folder: Path, names: list[str] | None) -> bool:
     """The page's recorded downloads all exist (False when none were recorded: an older build's page)."""
-    return bool(names) and all((folder / name).is_file() for name in names)
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        return False
+    return all((folder / name).is_file() for name in names)

@@ -503,7 +503,8 @@ def plan_pages(only: list[str] | None, parameters: dict, kernel: str, state: dic
         key = page_key(template_bytes, code, rows[ind], params, kernel)
         prev = before.get(ind, {})
         if (not force and prev.get("input_hash") == key and prev.get("status") in ("ok", "cached")
-                and (folder / f"{ind}.html").is_file() and downloads.complete(folder / ind, prev.get("files"))):
+                and (folder / f"{ind}.html").is_file()
+                and downloads.complete(folder / downloads.folder_name(ind), prev.get("files"))):
             cached[ind] = key
         else:
             todo[ind] = key
