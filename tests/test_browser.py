@@ -536,3 +536,143 @@ def test_hostile_text_is_inert_on_new_pages(browser, hostile_site, name):
         assert "<script>window.__pwned=1;alert(1)</script>" in page.inner_text("body")
     finally:
         page.close()
+
+
+# --- downloads and readability at every width (issue 24) ---------------------------------------
+
+
+def test_explorer_downloads_the_rows_shown_as_csv_under_its_policy(browser, site):
+    """The button's CSV is made by the page's own script (a Blob) and downloads with the page's
+    Content-Security-Policy in force: the rows shown after the filters, with the dataset's values."""
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        page.goto(f"{site}/pledges.html#place=Jiaxing&year=2026")
+        page.wait_for_selector("#rows tr")
+        assert "script-src 'sha256-" in page.evaluate(
+            "document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+        shown = page.evaluate("Array.from(document.querySelectorAll('#rows tr')).map(r => r.dataset.pledge)")
+        assert page.inner_text("#download") == f"Download these {len(shown)} pledges (CSV)"
+        with page.expect_download() as caught:
+            page.click("#download")
+        download = caught.value
+        assert download.suggested_filename == "pledges.csv" and download.failure() is None
+        with open(download.path(), encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert [r["pledge_id"] for r in rows] == shown  # the rows shown, in their order
+        raw = {r["pledge_id"]: r for r in read_rows(paths.data_dir() / "pledges.csv")[1]}
+        for row in rows:
+            mine = raw[row["pledge_id"]]
+            assert (row["geography"], row["target_year"]) == ("Jiaxing", "2026")
+            assert (row["indicator_id"], row["comparator"], row["quote"]) == (
+                mine["indicator_id"], mine["comparator"], mine["quote"])
+            assert (row["target_value"] == "") == (mine["target_value"] == "")
+            if mine["target_value"]:
+                assert float(row["target_value"]) == float(mine["target_value"])
+        assert problems == []
+    finally:
+        context.close()
+
+
+#: Every word of a cell on one line, inside its cell: no column narrower than its longest word, no
+#: number or year broken. A word may end at a hyphen or a dash ("High-|Quality", "2021-|2025": where a browser
+#: breaks a line, never inside a number); Chinese runs wrap between characters by design. A pledge's id
+#: ("CPPLAN21-007") is one word, hyphen and all: the test above keeps it on one line.
+_WORDS_BROKEN = """() => {
+  const bad = [];
+  for (const td of document.querySelectorAll('#rows td:not([data-label=Pledge])')) {
+    const box = td.getBoundingClientRect();
+    const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\\s\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef\\u3000-\\u303f\\u2013\\u2014-]+[-\\u2013\\u2014]?/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+        if (rects.length > 1 || rects.some(r => r.left < box.left - 1 || r.right > box.right + 1))
+          bad.push([td.dataset.label, m[0]]);
+      }
+    }
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize("width", (1280, 1024, 375))
+def test_explorer_breaks_no_word_and_no_column_is_narrower_than_its_longest_word(browser, site, width):
+    page, problems = open_page(browser, f"{site}/pledges.html", width=width)
+    try:
+        page.wait_for_selector("#rows tr")
+        assert page.evaluate("document.querySelectorAll('#rows tr').length") == len(
+            read_rows(paths.data_dir() / "pledges.csv")[1])
+        bad = page.evaluate(_WORDS_BROKEN)
+        assert bad == [], bad[:10]
+        assert problems == []
+    finally:
+        page.close()
+
+
+#: The rendered size of every text of the charts shown: its font size times the chart's scale.
+_CHART_TEXT = """() => Array.from(document.querySelectorAll('svg.indicator-chart'))
+  .filter(svg => getComputedStyle(svg).display !== 'none')
+  .map(svg => ({cls: svg.getAttribute('class'), width: svg.getBoundingClientRect().width,
+                smallest: Math.min(...Array.from(svg.querySelectorAll('text')).map(t =>
+                  parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)),
+                outside: Array.from(svg.querySelectorAll('text')).filter(t => {
+                  const r = t.getBoundingClientRect(), s = svg.getBoundingClientRect();
+                  return r.left < s.left - 1 || r.right > s.right + 1; }).map(t => t.textContent)}))"""
+
+
+@pytest.mark.parametrize("width", (1280, 375, 320))
+@pytest.mark.parametrize("indicator", SAMPLE_INDICATORS)
+def test_indicator_charts_keep_their_text_at_10_px_or_more(browser, site, indicator, width):
+    page, problems = open_page(browser, f"{site}/indicators/{indicator}.html", width=width, height=900)
+    try:
+        charts = page.evaluate(_CHART_TEXT)
+        assert len(charts) == 1, charts  # one drawing of the chart shown: the wide one or the phone one
+        chart = charts[0]
+        assert ("chart-narrow" in chart["cls"]) == (width < 760)
+        assert chart["smallest"] >= 10, chart
+        assert chart["outside"] == [], chart  # no label cut at the chart's edge
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        if indicator == "gdp":
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"indicator-gdp-{width}.png"), full_page=True)
+        assert problems == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_explorer_full_page_screenshots(browser, site, width):
+    page, problems = open_page(browser, f"{site}/pledges.html#place=Jiaxing", width=width)
+    try:
+        page.wait_for_selector("#rows tr")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"pledges-{width}.png"), full_page=True)
+        assert problems == []
+    finally:
+        page.close()
+
+
+def test_indicator_page_downloads_resolve_offline_from_the_folder(browser, built_reports):
+    """The Downloads section's links are relative: from the folder opened as files, offline, each one
+    is there (and the chart's SVG opens as an image)."""
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    try:
+        page.goto((built_reports / "indicators" / "gdp.html").as_uri())
+        hrefs = page.evaluate("Array.from(document.querySelectorAll('#Downloads ~ ul a'))"
+                              ".map(a => a.href)")
+        assert len(hrefs) == 6 and all(h.startswith("file://") for h in hrefs)
+        for href in hrefs:
+            from urllib.parse import unquote, urlparse
+
+            assert Path(unquote(urlparse(href).path)).is_file(), href
+        svg = next(h for h in hrefs if h.endswith(".svg"))
+        page.goto(svg)
+        assert page.evaluate("document.documentElement.tagName") == "svg"
+    finally:
+        context.close()

@@ -20,6 +20,7 @@ def _pyproject_pins() -> dict[str, str]:
 def _conda_pins() -> dict[str, str]:
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
     deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    deps += [d for entry in env["dependencies"] if isinstance(entry, dict) for d in entry.get("pip", [])]  # from PyPI
     pins = dict(re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(~=.+)", d).groups() for d in deps if "~=" in d)
     return pins
 
@@ -98,3 +99,18 @@ def test_citation_names_the_version_and_the_seed_documents():
     seeds = sources[sources["document"].notna()]
     assert [r["title"] for r in citation["references"]] == list(seeds["title_en"])
     assert [r["date-published"] for r in citation["references"]] == [str(d.date()) for d in seeds["published"]]
+
+
+def test_scheduled_run_publishes_the_reports_to_pages_and_keeps_the_artifact():
+    workflow = yaml.safe_load((paths.ROOT / ".github" / "workflows" / "reports.yml").read_text())
+    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    build, deploy = workflow["jobs"]["reports"], workflow["jobs"]["deploy"]
+    uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
+    assert {"actions/upload-artifact", "actions/configure-pages", "actions/upload-pages-artifact"} <= set(uses)
+    assert any(step.get("run") == "make reports" for step in build["steps"])
+    pages = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert pages["with"]["path"] == "reports/" and "if" not in pages  # only a build that succeeded is published
+    assert deploy["needs"] == "reports" and deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    readme = (paths.ROOT / "README.md").read_text()
+    assert "python -m http.server -d reports" in readme and '"GitHub Actions"' in readme

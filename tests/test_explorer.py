@@ -74,3 +74,32 @@ def test_page_is_self_contained_and_carries_every_pledge(dataset, table):
     script = soup.find_all("script")[-1].string
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "textContent" in script
     assert re.search(r"location\.hash", script)
+
+
+def test_csv_download_columns_are_the_data_packages_and_carry_the_values(dataset, table):
+    """The button's CSV (made in the page from these rows) names its columns as the data package and
+    the progress table do, and the rows carry the pledge's own values."""
+    from analysis.data import paths
+
+    descriptor = json.loads((paths.data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    known = {f["name"] for r in descriptor["resources"] for f in r["schema"]["fields"]} | set(table.columns)
+    names = [name for name, _ in explorer.CSV_COLUMNS]
+    assert set(names) - known == {"target", "latest", "evidence", "page"}  # the explorer's own wording
+    soup = BeautifulSoup(explorer.render(dataset, table, pages=set()), "html.parser")
+    meta = json.loads(soup.find("script", id="pledge-meta").string)
+    assert meta["csv"] == [list(c) for c in explorer.CSV_COLUMNS]
+    rows = json.loads(soup.find("script", id="pledge-data").string)
+    assert all(key in rows[0] for _, key in explorer.CSV_COLUMNS)
+    pledges = dataset.pledges.set_index("pledge_id")
+    for row in rows:
+        pledge = pledges.loc[row["id"]]
+        assert (row["comparator"], row["unit"], row["year"]) == (pledge["comparator"], pledge["unit"],
+                                                                 pledge["target_year"])
+        assert (row["target_value"] is None) == (pledge["target_value"] != pledge["target_value"])
+        if row["target_value"] is not None:
+            assert row["target_value"] == pledge["target_value"]
+    by_id = {r["id"]: r for r in rows}
+    assert (by_id["CPPLAN21-028"]["latest_value"], by_id["CPPLAN21-028"]["latest_year"]) == (89920000, 2025)
+    assert by_id["CPPLAN21-003"]["latest_value"] is None
+    assert soup.find("button", id="download") is not None
+    assert "new Blob(" in soup.find_all("script")[-1].string

@@ -324,6 +324,43 @@ def test_pages_have_every_part(built):
     assert '"page":"indicators/gdp.html"' in explorer
 
 
+def test_each_page_has_its_downloads_beside_it_linked_and_claimed(built):
+    """indicators/<id>/ holds the page's figures and pledges (CSV, JSON) and its chart (SVG, PNG), every
+    one linked from the page's Downloads section by a relative link, claimed in the manifest and
+    recorded in the page's state."""
+    import csv
+    import xml.etree.ElementTree as ET
+
+    SVG = "{http://www.w3.org/2000/svg}"
+    root, _, _ = built
+    reports = root / "reports"
+    state = json.loads((root / "build" / "state.json").read_text())
+    claimed = json.loads((reports / ".zjcp-manifest.json").read_text())["written"]
+    observations = read_rows(paths.data_dir() / "observations.csv")[1]
+    pledges = read_rows(paths.data_dir() / "pledges.csv")[1]
+    for ind in SAMPLE:
+        folder = reports / "indicators" / ind
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == ["chart-1.png", "chart-1.svg", "figures.csv", "figures.json", "pledges.csv", "pledges.json"]
+        assert state["pages"][ind]["files"] == names and f"indicators/{ind}/" in claimed
+        soup = BeautifulSoup((reports / "indicators" / f"{ind}.html").read_text(encoding="utf-8"), "html.parser")
+        section = soup.find("h2", id="Downloads")
+        links = [a["href"] for a in section.find_next("ul").find_all("a")]
+        assert sorted(links) == [f"{ind}/{n}" for n in names]  # beside the page, relative: works offline
+        assert soup.select_one("nav.toc a[href='#Downloads']")
+        with (folder / "figures.csv").open(encoding="utf-8", newline="") as fh:
+            figures = list(csv.DictReader(fh))
+        assert len(figures) == sum(r["indicator_id"] == ind for r in observations)
+        assert [r["indicator_id"] for r in json.loads((folder / "pledges.json").read_text())] == \
+            [ind] * sum(r["indicator_id"] == ind for r in pledges)
+        # the chart file is the page's chart
+        stars = [t.get_text() for t in soup.select("svg.chart-wide polygon > title")]
+        drawn = ET.fromstring((folder / "chart-1.svg").read_bytes())
+        assert [t.text for t in drawn.iter(f"{SVG}title") if t.text in stars] == stars and len(stars) == len(
+            [p for p in pledges if p["indicator_id"] == ind and p["target_value"]])
+        assert (folder / "chart-1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_one_indicator_changed_rebuilds_only_its_page(built):
     root, env, only = built
     state = json.loads((root / "build" / "state.json").read_text())
@@ -342,6 +379,9 @@ def test_one_indicator_changed_rebuilds_only_its_page(built):
     assert {state["pages"][i]["status"] for i in SAMPLE if i != "urban_rural_income_ratio"} == {"cached"}
     html = (root / "reports" / "indicators" / "urban_rural_income_ratio.html").read_text()
     assert "re-checked" in BeautifulSoup(html, "html.parser").get_text()
+    # its downloads were made again with it, the others' left as they were
+    assert "re-checked" in (root / "reports" / "indicators" / "urban_rural_income_ratio" / "figures.csv").read_text()
+    assert "re-checked" not in (root / "reports" / "indicators" / "gdp" / "figures.csv").read_text()
 
 
 def cited(html: str) -> dict:
@@ -394,6 +434,7 @@ def test_removed_indicator_loses_its_page(built):
     result = run_build(env, *only)
     assert result.returncode == 0, result.stderr
     assert not (root / "reports" / "indicators" / "commercial_charter_flights.html").exists()
+    assert not (root / "reports" / "indicators" / "commercial_charter_flights").exists()  # its downloads with it
     assert "commercial_charter_flights" not in json.loads((root / "build" / "state.json").read_text())["pages"]
 
 
@@ -524,8 +565,10 @@ def test_chart_and_its_text_mark_a_series_break():
     text = html.unescape(page.chart_alt(dataset, table, "forest_coverage", 2025))
     # 61% (2015) to 58.6% (2025) is a change of survey basis, not a loss of forest
     assert "Zhejiang from 61% in 2015 to 58.6% in 2025 (series break in 2024: the figures before it are on another basis)" in text
-    svg = page.series_chart(dataset, table, "forest_coverage", 2025)
-    assert svg.count(">series break</text>") == 1  # Zhejiang's panel only, not Jiaxing's
+    for layout in (page.WIDE, page.NARROW):  # the chart is drawn for wide screens and for phones
+        svg = page.chart_svg(dataset, table, "forest_coverage", 2025, layout=layout)
+        assert svg.count(">series break</text>") == 1  # Zhejiang's panel only, not Jiaxing's
+    assert page.series_chart(dataset, table, "forest_coverage", 2025).count(">series break</text>") == 2
 
 
 def test_a_total_added_up_from_another_indicator_gets_the_same_verdict_on_its_page():
@@ -548,3 +591,109 @@ def test_a_totals_page_is_rebuilt_when_its_yearly_rows_change(data_copy, monkeyp
     write_rows(data_copy / "observations.csv", header, rows)
     after = plan.indicator_rows()["affordable_rental_housing_units_5y"]
     assert sorted(before["rows"]) != sorted(after["rows"])
+
+
+# --- downloads beside each page (issue 24) ---------------------------------------------------------
+
+from analysis.present import chart_export, downloads  # noqa: E402
+
+
+def _fields(table: str) -> dict[str, str]:
+    """The data package's field name -> type for one table."""
+    descriptor = json.loads((paths.data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == table)
+    return {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+
+
+def same(kind: str, raw: str, written) -> bool:
+    """A value of the data files (a CSV cell) equals one written in a download (CSV text or JSON)."""
+    if raw == "" or written in ("", None):
+        return raw in ("", "false") and written in ("", None, "false", False)  # missing; or an unset boolean
+    if kind in ("number", "integer", "year"):
+        return float(raw) == float(written)
+    if kind == "boolean":
+        return str(written).lower() == raw
+    return raw == str(written)
+
+
+def check_rows(raw_rows: list[dict], written: list[dict], fields: dict[str, str]) -> None:
+    assert len(written) == len(raw_rows)
+    for raw, row in zip(raw_rows, written):
+        for name, kind in fields.items():
+            assert same(kind, raw[name], row[name]), (name, raw[name], row[name])
+
+
+def _read_csv(data: bytes) -> list[dict]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+def test_figures_download_is_every_figure_of_the_indicator_with_its_source(everything):
+    frame = downloads.figures(everything, "gdp")
+    header, observations = read_rows(paths.data_dir() / "observations.csv")
+    _, sources = read_rows(paths.data_dir() / "sources.csv")
+    raw = sorted((r for r in observations if r["indicator_id"] == "gdp"),
+                 key=lambda r: (r["geography"], int(r["year"]), r["source_id"]))
+    written = _read_csv(downloads.to_csv(frame))
+    assert list(written[0]) == header + ["current"] + list(downloads.SOURCE_FIELDS)  # the data package's names
+    check_rows(raw, written, _fields("observations"))
+    by_id = {s["source_id"]: s for s in sources}
+    check_rows([by_id[r["source_id"]] for r in raw], written,
+               {k: v for k, v in _fields("sources").items() if k in downloads.SOURCE_FIELDS})
+    # every vintage: the revised and restated figures too, each saying whether it is the one used
+    assert len(written) > len(everything.observations.query("indicator_id == 'gdp' and current"))
+    assert {r["current"] for r in written} == {"true", "false"}
+    check_rows(raw, json.loads(downloads.to_json(frame)), _fields("observations"))
+
+
+def test_pledges_download_is_each_pledge_with_its_verdict_and_components(dataset, table):
+    frame = downloads.pledges(dataset, table, "urban_rural_income_ratio")
+    header, pledges = read_rows(paths.data_dir() / "pledges.csv")
+    written = _read_csv(downloads.to_csv(frame))
+    raw = sorted((r for r in pledges if r["indicator_id"] == "urban_rural_income_ratio"),
+                 key=lambda r: (r["geography"], int(r["target_year"]), r["pledge_id"]))
+    assert list(written[0])[:len(header)] == header
+    check_rows(raw, written, _fields("pledges"))
+    mine = table[table["indicator_id"] == "urban_rural_income_ratio"].set_index("pledge_id")
+    for row in written:
+        verdict = mine.loc[row["pledge_id"]]
+        assert row["status"] == str(verdict["status"]) and row["as_of"] == "2025"
+        for name in ("base_value", "latest_value", "ratio", "probability_met"):
+            assert (row[name] == "") == pd.isna(verdict[name]), name
+            if row[name]:
+                assert float(row[name]) == float(verdict[name]), name
+        assert row["evidence_kind"] == verdict["evidence_kind"] and row["base_rule"] == verdict["base_rule"]
+    assert {r["pledge_id"] for r in json.loads(downloads.to_json(frame))} == set(mine.index)
+
+
+def test_a_chart_is_a_standalone_svg_and_a_png_of_it(dataset, table):
+    import io
+    import xml.etree.ElementTree as ET
+
+    from PIL import Image
+
+    svg = page.series_chart(dataset, table, "gdp", 2025)
+    found = chart_export.charts(f"<div>{svg}</div>")
+    assert len(found) == 1 and "chart-wide" in found[0]  # the phone drawing is the same chart
+    standalone = chart_export.standalone_svg(found[0], "Gross domestic product <&> (地区生产总值)", "note")
+    root = ET.fromstring(standalone.encode("utf-8"))  # well-formed XML, the title escaped
+    assert root.get("width") == "720" and root.find("{http://www.w3.org/2000/svg}title").text.startswith("Chart:")
+    image = Image.open(io.BytesIO(chart_export.png(standalone)))
+    assert image.format == "PNG" and image.size == (720, int(float(root.get("height"))))
+    # something is drawn, text included: more than a few colours
+    assert len(image.convert("RGB").getcolors(maxcolors=100000)) > 50
+
+
+def test_the_phone_drawing_keeps_its_text_large():
+    """Shown at about 85 % on a 320 px phone (the browser test measures it at 375 px), the phone
+    drawing's smallest text is 12 units; the wide drawing is shown at its natural size only."""
+    assert min(page.NARROW.text, page.NARROW.small, page.NARROW.heading) >= 12 and page.NARROW.width <= 360
+    assert min(page.WIDE.text, page.WIDE.small) >= 10
+
+
+def test_builder_and_present_agree_on_the_table_files():
+    from analysis.builder import downloads as built_downloads
+
+    assert built_downloads.TABLE_FILES == downloads.TABLE_FILES

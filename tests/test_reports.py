@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from analysis.data import paths
 
-from .conftest import SAMPLE_INDICATORS, selection_args
+from .conftest import SAMPLE_INDICATORS, read_rows, selection_args
 
 NOTEBOOKS = sorted(p.stem for p in paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 
@@ -523,3 +524,92 @@ def test_every_built_page_has_a_content_security_policy(built_reports):
         assert len(scripts) == 1 and not scripts[0].get("src")
         digest = base64.b64encode(hashlib.sha256(scripts[0].string.encode("utf-8")).digest()).decode()
         assert policy["script-src"] == [f"'sha256-{digest}'"]
+
+
+# --- the index's downloads (issue 24) ------------------------------------------------------------
+
+
+def test_index_links_the_data_package_and_the_verdicts(built_reports):
+    links = {a["href"] for a in soup(built_reports, "index").select("#downloads ~ ul.downloads a")}
+    assert links == {"downloads/datapackage.zip", "downloads/verdicts.csv"}
+    assert all((built_reports / href).is_file() for href in links)
+    claimed = json.loads((built_reports / ".zjcp-manifest.json").read_text())["written"]
+    assert {"downloads/datapackage.zip", "downloads/verdicts.csv"} <= set(claimed)
+
+
+def test_data_package_zip_validates_and_holds_the_data_files_as_they_are(built_reports, tmp_path):
+    import zipfile
+
+    from frictionless import validate
+
+    path = built_reports / "downloads" / "datapackage.zip"
+    report = validate(str(path))
+    assert report.valid, report.flatten(["type", "note"])[:3]
+    assert [t.name for t in report.tasks] == ["sources", "indicators", "pledges", "observations"]
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert names == ["datapackage.json", "sources.csv", "indicators.csv", "pledges.csv", "observations.csv"]
+        for name in names:
+            assert archive.read(name) == (paths.data_dir() / name).read_bytes(), name
+
+
+def test_verdicts_csv_has_one_row_per_pledge_with_the_progress_tables_status(built_reports):
+    import csv
+
+    import analysis
+    from analysis.method.progress import progress_table
+
+    with (built_reports / "downloads" / "verdicts.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    dataset = analysis.load()
+    table = progress_table(dataset, as_of=2025)
+    assert sorted(r["pledge_id"] for r in rows) == sorted(dataset.pledges["pledge_id"])
+    assert {r["pledge_id"]: r["status"] for r in rows} == dict(zip(table["pledge_id"], table["status"].astype(str)))
+    assert {r["as_of"] for r in rows} == {"2025"}
+    raw = {r["pledge_id"]: r for r in read_rows(paths.data_dir() / "pledges.csv")[1]}
+    for row in rows:  # the pledge's own fields as in pledges.csv
+        mine = raw[row["pledge_id"]]
+        assert (row["geography"], row["target_year"], row["comparator"], row["quote"]) == (
+            mine["geography"], mine["target_year"], mine["comparator"], mine["quote"])
+        assert (row["target_value"] == "") == (mine["target_value"] == "")
+        if mine["target_value"]:
+            assert float(row["target_value"]) == float(mine["target_value"])
+    for name in ("base_value", "latest_value", "ratio"):  # and the components as computed
+        computed = dict(zip(table["pledge_id"], table[name]))
+        assert all((r[name] == "") == (computed[r["pledge_id"]] != computed[r["pledge_id"]])
+                   and (r[name] == "" or float(r[name]) == float(computed[r["pledge_id"]])) for r in rows), name
+
+
+def test_index_downloads_are_made_again_only_when_their_inputs_change(tmp_path):
+    import analysis
+    from analysis.builder import package
+
+    dataset = analysis.load()
+    reports, state = tmp_path / "reports", {}
+    assert package.publish(dataset, reports, tmp_path / "build", state, 2025, "inputs") == list(package.FILES)
+    zipped = (reports / package.ZIP).read_bytes()
+    assert package.publish(dataset, reports, tmp_path / "build", state, 2025, "inputs") == []  # up to date
+    assert package.publish(dataset, reports, tmp_path / "build", state, 2024, "inputs") == list(package.FILES)
+    assert ",2024," in (reports / package.VERDICTS).read_text()  # the verdicts as of the new year
+    (reports / package.VERDICTS).write_text("changed by hand")
+    assert package.publish(dataset, reports, tmp_path / "build", state, 2024, "inputs") == list(package.FILES)
+    assert package.publish(dataset, reports, tmp_path / "build", state, 2024, "other code") == list(package.FILES)
+    assert (reports / package.ZIP).read_bytes() == zipped  # the same data: the same bytes
+
+
+def test_an_invalid_data_package_fails_with_one_line_and_publishes_nothing(tmp_path, data_copy):
+    import analysis
+    from analysis.builder import package
+    from analysis.builder.store import BuildError
+
+    dataset = analysis.load()
+    text = (data_copy / "observations.csv").read_text(encoding="utf-8")
+    (data_copy / "observations.csv").write_text(text.replace(",2021,", ",20x1,", 1), encoding="utf-8")
+    broken = type(dataset)(*list(dataset)[:4], data_copy)
+    reports = tmp_path / "reports"
+    with pytest.raises(BuildError) as caught:
+        package.publish(broken, reports, tmp_path / "build", {}, 2025, "inputs")
+    message = str(caught.value)
+    assert "\n" not in message and "observations, row" in message and "nothing was published" in message
+    assert not reports.exists() or not any(reports.rglob("*"))
+    assert not any(p.name.endswith(".zip") for p in (tmp_path / "build").rglob("*"))  # no leftover

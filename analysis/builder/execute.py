@@ -15,7 +15,9 @@ the kernel's namespace (as ``%reset -f``) through that same client and waits for
 orders the requests of one client, not across clients. The dataset cached by
 :mod:`analysis.present.indicator_page` is handed out as copies. A page that raises fails alone; a
 kernel that dies or times out is restarted before the next page; a worker process that dies loses
-only its current page (the others are retried in a new pool). When no themed report is due
+only its current page (the others are retried in a new pool). Before the namespace is cleared, the
+page's downloadable tables are made in that kernel, and its charts are taken from its outputs
+(:mod:`analysis.builder.downloads`): written beside the page, then the page with a section linking them. When no themed report is due
 (``build --only <indicator>``), the workers and their kernels start while the build validates the
 data (:func:`start_pool`).
 """
@@ -31,6 +33,7 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import downloads
 from .plan import SUBDIR, TEMPLATE, Plan, template
 from .stamp import Stamp, cite, record
 from .store import atomic_write
@@ -146,6 +149,7 @@ class PageOutcome:
     parameters: dict = field(default_factory=dict)
     content_sha256: str = ""  # what the page shows (analysis.builder.stamp), and since when
     updated: str = ""
+    files: list = field(default_factory=list)  # the downloads written beside the page (analysis.builder.downloads)
 
 
 _WORKER: dict = {}
@@ -267,14 +271,15 @@ def _engine():
     return WarmEngine
 
 
-def _init_worker(tpl: str, kernel: str, log: str) -> None:
+def _init_worker(tpl: str, kernel: str, log: str, staging: str = "") -> None:
     from multiprocessing.util import Finalize
 
     from .processes import worker_init
     from .render import page_exporter
 
     worker_init(cleanup=_stop_kernel)  # dies with the build (see analysis.builder.processes), its kernel with it
-    _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, client=None, logfile=None)
+    _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, client=None, logfile=None,
+                   staging=Path(staging or Path(log).parent.parent / "staging"))
     # a pool worker leaves through os._exit, which skips atexit: a finalizer with an exit priority runs
     # (without it the kernel only noticed its parent was gone, and left its sockets and connection file)
     Finalize(None, _stop_kernel, exitpriority=10)
@@ -305,7 +310,7 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int, stamp:
     w = _WORKER
     params = dict(parameters, indicator_id=indicator_id)
     restart = False
-    title, error, status, shown = "", "", "ok", {}
+    title, error, status, shown, files = "", "", "ok", {}, []
     try:
         if w.get("km") is not None and not w["km"].is_alive():
             _stop_kernel()
@@ -317,10 +322,14 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int, stamp:
             engine_name=ENGINE,
         )
         title = page_title(nb) or indicator_id
-        page, shown = cite(render_page(nb, title, w["exporter"]), stamp, previous)
+        files = _downloads(nb, indicator_id, title, Path(out).parent)
+        page, shown = cite(render_page(downloads.with_section(nb, indicator_id, files), title, w["exporter"]),
+                           stamp, previous)
         atomic_write(Path(out), page)
     except PapermillExecutionError as exc:
         status, error = "failed", f"{TEMPLATE}, cell {template_cell(w['notebook'], exc)}: {exc.ename}: {exc.evalue}".strip()
+    except DownloadsError as exc:
+        status, error = "failed", str(exc)
     except Exception as exc:  # noqa: BLE001 - a dead or stuck kernel fails this page only
         status, restart = "failed", True
         text = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
@@ -333,7 +342,27 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int, stamp:
     except Exception:  # noqa: BLE001 - a kernel that cannot be reset is replaced before the next page
         _stop_kernel()
     return {"status": status, "seconds": time.perf_counter() - start, "error": error.replace("\n", " "),
-            "title": title, **shown}
+            "title": title, **shown, "files": files if status == "ok" else []}
+
+
+class DownloadsError(RuntimeError):
+    """The page ran but its downloads could not be made (the page fails, with this one line)."""
+
+
+def _downloads(nb, indicator_id: str, title: str, pages: Path) -> list[str]:
+    """Make the page's downloads and write them beside it (:mod:`analysis.builder.downloads`): its
+    tables in the kernel that ran it (staged in the build folder), its charts from its outputs.
+    Returns the names written."""
+    staging = _WORKER["staging"] / indicator_id
+    client = _WORKER.get("client")
+    reply = client.wait_for_reply(client.kc.execute(downloads.STAGE.format(folder=str(staging)), silent=True,
+                                                    store_history=False))
+    if reply is None or reply["content"]["status"] != "ok":
+        content = reply["content"] if reply is not None else {}
+        raise DownloadsError(f"downloads: {content.get('ename', 'no reply')}: {content.get('evalue', '')}".strip())
+    files = downloads.staged_tables(staging)
+    files.update(downloads.chart_files(nb, title))
+    return downloads.write(pages / downloads.folder_name(indicator_id), files)
 
 
 def template_cell(template, exc) -> str:
@@ -367,7 +396,8 @@ def _pool(workers: int, kernel: str, build_dir: Path):
     context = get_context("forkserver")
     context.set_forkserver_preload(["analysis.builder.lifeline"])  # the fork server dies with the build (if it starts here)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                               initargs=(str(template()), kernel, str(build_dir / "logs" / "indicator-kernels.log")))
+                               initargs=(str(template()), kernel, str(build_dir / "logs" / "indicator-kernels.log"),
+                                         str(build_dir / "staging")))
 
 
 def start_pool(plan_: Plan | None, kernel: str, jobs: int | None, build_dir: Path):
@@ -406,7 +436,7 @@ def execute_pages(plan_: Plan, kernel: str, timeout: int, jobs: int | None, repo
     pages_state = state.setdefault("pages", {})
     outcomes = [PageOutcome(i, "cached", pages_state.get(i, {}).get("seconds", 0.0), "", k,
                             pages_state.get(i, {}).get("title", ""), dict(plan_.parameters, indicator_id=i),
-                            **record(pages_state.get(i)))
+                            files=list(pages_state.get(i, {}).get("files", [])), **record(pages_state.get(i)))
                 for i, k in plan_.cached.items()]
     for outcome in outcomes:
         pages_state[outcome.name] = asdict(outcome)
@@ -485,7 +515,8 @@ def _outcome(ind: str, key: str, result: dict, plan_: Plan, pages_state: dict) -
     ok = result["status"] == "ok"
     shown = {k: result[k] for k in ("content_sha256", "updated") if result.get(k)} if ok else record(pages_state.get(ind))
     outcome = PageOutcome(ind, result["status"], round(result["seconds"], 2), result["error"], key if ok else "",
-                          result["title"], dict(plan_.parameters, indicator_id=ind), **shown)
+                          result["title"], dict(plan_.parameters, indicator_id=ind), files=list(result.get("files", [])),
+                          **shown)
     if not ok and pages_state.get(ind, {}).get("title"):
         outcome.title = pages_state[ind]["title"]
     return outcome

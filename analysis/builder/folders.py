@@ -7,7 +7,9 @@ folder. It never damages what it did not write:
   project's own folders (data, notebooks, the package, tests, the build folder, the seed documents);
 * an existing ``--output`` folder with files in it must be an earlier build's output: it holds the
   build's manifest (:data:`MANIFEST`), the list of every file a build wrote there;
-* the build deletes a file (the page of an indicator that is gone) only if a manifest lists it.
+* the build deletes a file (the page of an indicator that is gone) only if a manifest lists it; an
+  entry ending with ``/`` (an indicator page's downloads folder) claims the files the build writes
+  in that folder, and only those are deleted with it (:func:`analysis.builder.downloads.remove`).
 
 The build claims the files it is about to write in the manifest before it writes them, so an
 interrupted build still leaves a folder the next build recognises.

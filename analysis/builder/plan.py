@@ -11,7 +11,8 @@ which no themed report shows), the library's code, its parameters and the kernel
 (``analysis/**/*.py`` and ``*.j2``), ``datapackage.json``, that indicator's own rows (its row in
 ``indicators.csv``, its pledges and its observations, every vintage), the rows of the sources those
 cite, the corrections of all of these (``corrections.csv``), the page's parameters and the kernel
-name; so changing one indicator's data rows, or correcting one, re-executes only that indicator's page.
+name; so changing one indicator's data rows, or correcting one, re-executes only that indicator's page. A page is up to date only with its downloads
+(``indicators/<id>/``, :mod:`analysis.builder.downloads`): every file its last run recorded is there.
 
 Everything a request can get wrong (names, parameters, the kernel, the folders, a mix of
 ``as_of_year`` in one folder) is refused here with a :class:`~analysis.builder.store.BuildError`.
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..data import paths
-from . import folders
+from . import downloads, folders
 from .store import BuildError, atomic_write, check_writable
 
 KERNEL = "python3"
@@ -550,7 +551,8 @@ def plan_pages(only: list[str] | None, parameters: dict, kernel: str, state: dic
         key = page_key(template_bytes, code, rows[ind], params, kernel)
         prev = before.get(ind, {})
         if (not force and prev.get("input_hash") == key and prev.get("status") in ("ok", "cached")
-                and (folder / f"{ind}.html").is_file()):
+                and (folder / f"{ind}.html").is_file()
+                and downloads.complete(folder / downloads.folder_name(ind), prev.get("files"))):
             cached[ind] = key
         else:
             todo[ind] = key

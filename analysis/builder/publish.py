@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 
 from ..data.paths import ID_PATTERN
+from . import downloads
+from .folders import written
 from .plan import (
     SUBDIR,
     Plan,
@@ -33,11 +35,14 @@ def available(reports: Path) -> set[str]:
 
 
 def remove_stale(plan_: Plan, state: dict, reports: Path) -> None:
-    """Delete the pages (and their state) of indicators that no longer have a pledge or an observation
-    (only pages a build wrote: :func:`written_pages`)."""
+    """Delete the pages (and their state and downloads) of indicators that no longer have a pledge or
+    an observation (only pages a build wrote: :func:`written_pages`)."""
+    claimed = written(reports)
     for ind in plan_.remove:
         if ID_PATTERN.fullmatch(ind):
             (reports / SUBDIR / f"{ind}.html").unlink(missing_ok=True)
+            if f"{SUBDIR}/{downloads.folder_name(ind)}/" in claimed:  # its downloads, if a build wrote them
+                downloads.remove(reports / SUBDIR / downloads.folder_name(ind))
         state.get("pages", {}).pop(ind, None)
 
 

@@ -213,6 +213,8 @@ caption{text-align:left;font-weight:bold;padding:.3rem 0}
 table:not(.zt) :is(th,td){padding:.25rem .5rem;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top;min-width:4rem}
 blockquote{margin:.5rem 0;padding:.2rem .9rem;border-left:3px solid #ccc;color:#333}
 svg.indicator-chart{display:block;margin:.5rem 0}
+svg.chart-narrow{display:none}
+@media (max-width:760px){svg.chart-wide{display:none}svg.chart-narrow{display:block}}
 pre{white-space:pre-wrap}
 @media (max-width:600px){body{padding:0 .5rem 2rem}table:not(.zt) :is(th,td){min-width:3rem}}
 """

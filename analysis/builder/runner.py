@@ -29,10 +29,13 @@ from dataclasses import asdict
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import folders, plan, publish, stamp, store
+from . import downloads, folders, package, plan, publish, stamp, store
 from .plan import SUBDIR, Outcome
 from .processes import stop_pool, worker_init
 from .store import STATE_FILE, BuildError, build_lock, load_state, output_folders, write
+
+# execute (papermill, nbconvert) and the index (pandas) are imported once the build has something to
+# do: a build with nothing to do answers in a fraction of a second.
 
 
 def build(
@@ -191,9 +194,11 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
                             page_pool, build_stamp)
     entries = publish.mark_differing(publish.index_entries(state, reports))
     previous_statuses = state.get("statuses", {})
-    page, statuses = index.render(dataset, entries, previous_statuses, publish.index_as_of(entries),
+    as_of = publish.index_as_of(entries)
+    package.publish(dataset, reports, build_dir, state, index.as_of_year(dataset, as_of), common)
+    page, statuses = index.render(dataset, entries, previous_statuses, as_of,
                                   indicator_pages=publish.index_links(dataset, reports, state),
-                                  failed_pages=publish.failed_pages(state))
+                                  failed_pages=publish.failed_pages(state), downloads=package.FILES)
     publish.write_site_page(reports, "index.html", page, state, build_stamp, "in these reports")
     publish.write_corrections(dataset, reports, state, build_stamp)
     state["statuses"] = statuses
@@ -204,9 +209,10 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
 
 def _claim(reports: Path, todo, page_plan) -> None:
     """Record in the folder's manifest every file this build is about to write (before writing it)."""
-    names = [f"{nb.stem}.html" for nb, _ in todo] + ["index.html", publish.CORRECTIONS]
+    names = [f"{nb.stem}.html" for nb, _ in todo] + ["index.html", publish.CORRECTIONS, *package.FILES]
     if page_plan is not None:
         names += ["pledges.html"] + [f"{SUBDIR}/{ind}.html" for ind in page_plan.todo]
+        names += [f"{SUBDIR}/{downloads.folder_name(ind)}/" for ind in page_plan.todo]  # the page's downloads folder
     try:
         folders.claim(reports, names)
     except OSError as exc:
@@ -223,11 +229,11 @@ def _kept(record: dict) -> dict:
 
 
 def _start_page_pool(page_plan, kernel: str, jobs: int | None, build_dir: Path):
-    """:func:`pages.start_pool`, or None when it cannot start now (the checks after validation say why)."""
-    from . import execute
-
+    """:func:`execute.start_pool`, or None when it cannot start now (the checks after validation say why)."""
     if not page_plan:
         return None
+    from . import execute
+
     try:
         return execute.start_pool(page_plan, kernel, jobs, build_dir)
     except OSError:

@@ -4,8 +4,10 @@ One self-contained page: the rows travel as JSON inside a ``<script type="applic
 element (with ``<``, ``>`` and ``&`` written as ``\\u`` escapes, so no dataset text can close it),
 and a small inline script builds the table with ``textContent`` only, so a name or a quote is always
 shown as text. No network request, so it works from ``file://`` offline. The filter state lives in
-the URL's hash (``#theme=...&q=...``), so a filtered view can be shared. Below 640 px each row
-becomes a card, so there is no horizontal scrolling on a phone.
+the URL's hash (``#theme=...&q=...``), so a filtered view can be shared. A button downloads the rows
+shown (after the filters, in their order) as CSV (:data:`CSV_COLUMNS`), made by the page's own
+script as a ``Blob`` (no request, so the policy still forbids every other script and every load).
+Below 640 px each row becomes a card, so there is no horizontal scrolling on a phone.
 """
 
 from __future__ import annotations
@@ -56,10 +58,14 @@ def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
             "theme": str(r["theme"]),
             "place": r["geography"],
             "target": target_text(r).rsplit(" by ", 1)[0],
+            "comparator": r["comparator"],
+            "target_value": _number(r["target_value"]),
+            "unit": r["unit"],
             "year": int(r["target_year"]),
             "status": str(r["status"]),
             "latest": latest,
-            "latest_year": int(r["latest_year"]) if pd.notna(r["latest_year"]) else None,
+            "latest_value": _number(r["target_year_value"] if pd.notna(r.get("target_year_value")) else r["latest_value"]),
+            "latest_year": _latest_year(r),
             "source": src["title_en"] if isinstance(src["title_en"], str) else r["source_id"],
             "issuer": src["issuer"] if isinstance(src["issuer"], str) else "",
             "evidence": "no verdict" if str(r["status"]) == "insufficient_data"
@@ -69,6 +75,32 @@ def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
             "page": f"indicators/{r['indicator_id']}.html" if r["indicator_id"] in pages else "",
         })
     return out
+
+
+def _number(value):
+    """A number for JSON: None when missing, an integer when whole."""
+    if pd.isna(value):
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def _latest_year(row: pd.Series):
+    """The year of the latest figure shown (the target year's when it decided the verdict)."""
+    if pd.notna(row.get("target_year_value")):
+        return int(row["target_year"])
+    return int(row["latest_year"]) if pd.notna(row["latest_year"]) else None
+
+
+#: The columns of the explorer's CSV download (the rows shown): the data package's names where a
+#: column is the dataset's, else the progress table's; then the explorer's own wording
+#: (``target``, ``latest``, ``evidence``) and the indicator page's address.
+CSV_COLUMNS = (("pledge_id", "id"), ("indicator_id", "indicator"), ("name", "name"), ("name_zh", "name_zh"),
+               ("theme", "theme"), ("geography", "place"), ("comparator", "comparator"),
+               ("target_value", "target_value"), ("unit", "unit"), ("target_year", "year"), ("status", "status"),
+               ("latest_value", "latest_value"), ("latest_year", "latest_year"), ("target", "target"),
+               ("latest", "latest"), ("evidence", "evidence"), ("source_id", "source_id"), ("title_en", "source"),
+               ("issuer", "issuer"), ("quote", "quote"), ("page", "page"))
 
 
 def latest_text(row: pd.Series) -> str:
@@ -99,6 +131,8 @@ h1{font-size:1.5rem;margin:1.2rem 0 .4rem}
 .filters select,.filters input{font-size:.95rem;padding:.25rem;max-width:100%;min-width:0}
 .filters input[type=search]{width:18rem}
 #count{font-weight:bold;margin:.3rem 0}
+.count-line{display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:center}
+#download{font-size:.9rem;padding:.25rem .6rem}
 table{border-collapse:collapse;width:100%;font-size:.88rem}
 th,td{padding:.3rem .4rem;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top;overflow-wrap:break-word}
 td.nw{white-space:nowrap}
@@ -162,7 +196,15 @@ function buildHead(){var tr=document.getElementById("head");cols.forEach(functio
 th.dataset.key=c[0];var b=el("button",c[1]);b.type="button";b.addEventListener("click",function(){
 if(state.sort===c[0]){state.dir=state.dir==="asc"?"desc":"asc";}else{state.sort=c[0];state.dir="asc";}update();});
 th.appendChild(b);tr.appendChild(th);});}
-function render(){var rows=data.filter(matches);if(state.sort)rows.sort(compare);
+var shown=[];
+function csvCell(v){if(v===null||v===undefined)return "";var t=String(v);
+return /[",\r\n]/.test(t)?"\""+t.replace(/"/g,"\"\"")+"\"":t;}
+function download(){var lines=[meta.csv.map(function(c){return c[0];}).join(",")];
+shown.forEach(function(r){lines.push(meta.csv.map(function(c){return csvCell(r[c[1]]);}).join(","));});
+var blob=new Blob([lines.join("\n")+"\n"],{type:"text/csv;charset=utf-8"});var url=URL.createObjectURL(blob);
+var a=el("a");a.href=url;a.download="pledges.csv";document.body.appendChild(a);a.click();document.body.removeChild(a);
+setTimeout(function(){URL.revokeObjectURL(url);},10000);}
+function render(){var rows=data.filter(matches);if(state.sort)rows.sort(compare);shown=rows;
 var body=document.getElementById("rows");while(body.firstChild)body.removeChild(body.firstChild);
 rows.forEach(function(r){var tr=el("tr");tr.dataset.pledge=r.id;
 cols.forEach(function(c){var td=el("td");td.dataset.label=c[1];var k=c[0];if(k==="id"||k==="year")td.className="nw";
@@ -177,9 +219,11 @@ else if(k==="source"){if(r.issuer){td.appendChild(el("div",r.issuer,"note"));}td
 else{td.textContent=r[k]===null?"":String(r[k]);}
 tr.appendChild(td);});body.appendChild(tr);});
 document.getElementById("count").textContent=rows.length+" of "+data.length+" pledges";
+document.getElementById("download").textContent="Download "+(rows.length===data.length?"all "+rows.length:"these "+rows.length)+" pledges (CSV)";
 document.querySelectorAll("#head th").forEach(function(th){if(th.dataset.key===state.sort)
 th.setAttribute("aria-sort",state.dir==="asc"?"ascending":"descending");else th.removeAttribute("aria-sort");});}
 function update(){writeHash();render();}
+document.getElementById("download").addEventListener("click",download);
 buildFilters();buildHead();readHash();sync();render();
 window.addEventListener("hashchange",function(){readHash();sync();render();});
 })();
@@ -195,6 +239,7 @@ def render(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> str:
         "colors": STATUS_COLORS,
         "order": list(STATUSES),
         "themes": {str(t): theme_label(t) for t in sorted(set(table["theme"].astype(str)))},
+        "csv": [list(c) for c in CSV_COLUMNS],
         "names": {"theme": "Theme", "place": "Place", "year": "Target year", "status": "Verdict",
                   "evidence": "Verdict rests on", "source": "Source document"},
     }
@@ -213,10 +258,11 @@ def render(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> str:
 <h1>All pledges</h1>
 <p>Every quantitative pledge in the dataset ({len(data)}), with its verdict as of {escape(as_of)} and the latest
 achieved figure. Filter, search the names (English or Chinese) and the verbatim quotes, sort by any column; the
-address keeps the filters, so a filtered view can be shared. Each indicator links to its own page.</p>
+address keeps the filters, so a filtered view can be shared; the button under the filters downloads the rows shown
+as CSV. Each indicator links to its own page.</p>
 <noscript><p class="note">This list needs JavaScript; every pledge is also on its indicator's page.</p></noscript>
 <div id="filters" class="filters"></div>
-<p id="count" aria-live="polite"></p>
+<div class="count-line"><p id="count" aria-live="polite"></p><button type="button" id="download">Download (CSV)</button></div>
 <div class="wrap">
 <table>
 <thead><tr id="head"></tr></thead>

@@ -71,16 +71,22 @@ def status_changes(table: pd.DataFrame, previous: dict[str, str]) -> list[dict]:
     return changes
 
 
+def as_of_year(dataset, as_of: int | None = None) -> int:
+    """The year the index assesses the pledges as of: ``as_of``, else the dataset's default."""
+    return int(as_of) if as_of is not None else default_as_of(dataset)
+
+
 def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | None = None,
            verdict_year: int = VERDICT_YEAR, indicator_pages: list[dict] | None = None,
-           failed_pages: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
+           failed_pages: dict[str, str] | None = None, downloads: tuple[str, ...] = ()) -> tuple[str, dict[str, str]]:
     """Return (HTML of the index page, pledge_id -> status for the next comparison).
 
     ``indicator_pages`` (id, name, name_zh, theme, file per page that exists, and the error of a page
     whose last build failed) adds the link to the pledge explorer and a list of the indicator pages;
-    ``failed_pages`` (indicator id -> error) lists the pages whose last build failed.
+    ``failed_pages`` (indicator id -> error) lists the pages whose last build failed; ``downloads``
+    (the data package zip and the verdicts CSV, paths in the folder) adds a "Download the data" section.
     """
-    as_of = int(as_of) if as_of is not None else default_as_of(dataset)
+    as_of = as_of_year(dataset, as_of)
     table = progress_table(dataset, as_of=as_of)
     counts = status_counts(table, "theme")
     counts.index = [("All themes" if t == "total" else tables.theme_label(t)) for t in counts.index]
@@ -114,5 +120,6 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
         failed_pages=failed_pages or {},
         overview=next((e for e in entries if e.get("name") == "00-overview" and e.get("has_report")), None),
         theme_labels=tables.THEME_LABELS,
+        downloads={Path(name).name: name for name in downloads},
     )
     return page, dict(zip(table["pledge_id"], table["status"].astype(str)))

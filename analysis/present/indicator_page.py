@@ -321,8 +321,38 @@ def places(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -> lis
     return sorted(set(table.loc[table["indicator_id"] == indicator_id, "geography"]) | set(obs["geography"]))
 
 
-_W, _PANEL_H = 720, 300
-_LEFT, _RIGHT, _TOP, _BOTTOM = 78, 16, 46, 36
+@dataclass(frozen=True)
+class ChartLayout:
+    """The geometry of :func:`series_chart`, in the SVG's own units (px at its natural size).
+
+    A browser scales the chart to the page's width; the layout is chosen so that, where it is shown,
+    no text is drawn smaller than 10 px: :data:`WIDE` at its natural 720 px (shown where the page is
+    at least that wide), :data:`NARROW` (360 units, larger type, fewer year labels, the legend under
+    the place's name) on phones, where it is scaled to its box (about 85 % on a 320 px phone).
+    """
+
+    width: int = 720
+    plot_height: int = 218
+    left: int = 78  # the plot area's left edge (further right when a tick label needs it)
+    right: int = 16
+    bottom: int = 36
+    text: float = 11  # axis labels, unit, legend
+    small: float = 10  # "as of", "series break"
+    heading: float = 14  # the place's name
+    title_x: int = 78  # where the place's name and the unit start
+    heading_y: int = 16  # their baselines, from the panel's top
+    unit_y: int = 32
+    legend_x: int = 228  # where the legend starts (beside the place's name on the wide chart)
+    legend_y: int = 16  # its first row's baseline, from the panel's top
+    plot_top: int = 46  # the plot area's top, from the panel's top (0: under the legend)
+    year_labels: int = 10  # at most this many year labels on the x axis
+    css_class: str = "chart-wide"
+
+
+WIDE = ChartLayout()
+NARROW = ChartLayout(width=360, plot_height=230, left=56, right=20, bottom=40, text=13, small=12, heading=16,
+                     title_x=8, heading_y=18, unit_y=37, legend_x=8, legend_y=60, plot_top=0, year_labels=5,
+                     css_class="chart-narrow")
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -383,25 +413,65 @@ def panel_data(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, pl
 
 def series_chart(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of: int,
                  alpha: float = 0.1) -> str:
-    """An inline SVG chart, one panel per place: achieved figures, the fitted trend with its
-    (1 - alpha) prediction band to the last target year, each pledge's target (a star coloured by its
-    verdict) and base (an open circle), and the as-of year. Scales to the page's width; every text
-    from the dataset is escaped."""
+    """The chart, one panel per place: achieved figures, the fitted trend with its (1 - alpha)
+    prediction band to the last target year, each pledge's target (a star coloured by its verdict)
+    and base (an open circle), and the as-of year. Drawn twice, as inline SVG: for wide screens
+    (:data:`WIDE`, class ``chart-wide``) and for phones (:data:`NARROW`, class ``chart-narrow``); the
+    page's stylesheet shows one of them. Every text from the dataset is escaped."""
+    return "".join(chart_svg(dataset, table, indicator_id, as_of, alpha, layout) for layout in (WIDE, NARROW))
+
+
+def chart_svg(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of: int, alpha: float = 0.1,
+              layout: ChartLayout = WIDE) -> str:
+    """One drawing of :func:`series_chart` in ``layout``: an ``<svg>`` that scales to its box's width
+    (never beyond its natural size)."""
     info = _info(dataset, indicator_id)
     where = places(dataset, table, indicator_id)
     unit = str(info["unit"])
-    panels = []
-    for n, place in enumerate(where):
+    panels, top = [], 0.0
+    for place in where:
         d = panel_data(dataset, table, indicator_id, place, as_of, alpha)
-        panels.append(_panel(d, place, unit, as_of, alpha, n * _PANEL_H))
-    height = _PANEL_H * max(len(where), 1)
+        drawn, height = _panel(d, place, unit, as_of, alpha, top, layout)
+        panels.append(drawn)
+        top += height
+    height = top or 100
     label = chart_alt(dataset, table, indicator_id, as_of)
-    return (f'<svg class="indicator-chart" viewBox="0 0 {_W} {height}" width="100%" role="img" '
-            f'aria-label="{label}" xmlns="http://www.w3.org/2000/svg" style="max-width:{_W}px;height:auto;'
-            f'font-family:system-ui,sans-serif">' + "".join(panels) + "</svg>")
+    return (f'<svg class="indicator-chart {layout.css_class}" viewBox="0 0 {layout.width} {height:g}" width="100%" '
+            f'role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg" style="max-width:{layout.width}px;'
+            f'height:auto;font-family:system-ui,sans-serif">' + "".join(panels) + "</svg>")
 
 
-def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float) -> str:
+def _legend(d: dict, alpha: float, layout: ChartLayout, top: float) -> tuple[list[str], float]:
+    """The panel's legend (SVG) and the baseline of its last row: what it shows, wrapped to the width."""
+    band, series, mine = d["band"], d["series"], d["pledges"]
+    items = []
+    if band is not None and len(band.dropna(subset=["lower", "upper", "mean"])):
+        items.append(("band", f"fitted trend ({band.attrs.get('model', '')}) and {int(round((1 - alpha) * 100))}% "
+                              "prediction band"))
+    if len(series):
+        items.append(("dot", "achieved"))
+    if len(mine):
+        items.append(("star", "target (colour = verdict)"))
+        if mine["base_value"].notna().any():
+            items.append(("base", "pledge's base"))
+    out = []
+    char = 0.57 * layout.text  # a character's width, about, in DejaVu Sans / system-ui
+    x, y = layout.legend_x, top + layout.legend_y
+    for kind, text in items:
+        if x + 24 + char * len(text) > layout.width - layout.right and x > layout.legend_x:  # wrap to another row
+            x, y = layout.legend_x, y + layout.text + 4
+        mark = {"band": f'<rect x="{x}" y="{y - 8}" width="14" height="8" fill="#0072B2" fill-opacity="0.3"/>',
+                "dot": f'<circle cx="{x + 6}" cy="{y - 4}" r="3.5" fill="#222"/>',
+                "star": f'<polygon points="{_star(x + 6, y - 4, 6)}" fill="#999"/>',
+                "base": f'<circle cx="{x + 6}" cy="{y - 4}" r="5" fill="none" stroke="#E69F00" stroke-width="2"/>'}[kind]
+        out.append(mark + f'<text x="{x + 17}" y="{y:g}" font-size="{layout.text:g}" fill="#333">{escape(text)}</text>')
+        x += 24 + char * len(text)
+    return out, y
+
+
+def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float,
+           layout: ChartLayout = WIDE) -> tuple[str, float]:
+    """One place's panel, drawn from ``top`` down: its SVG and its height."""
     series, mine, band = d["series"], d["pledges"], d["band"]
     years = [*series["year"].tolist(), *mine["target_year"].tolist(),
              *mine["base_year"].dropna().tolist(), as_of]
@@ -416,34 +486,43 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float)
         hi = max(hi, min(float(band["upper"].max()), hi + span / 2))
     ticks = nice_ticks(lo, hi)
     lo, hi = min(ticks[0], lo), max(ticks[-1], hi)
-    plot_w, plot_h = _W - _LEFT - _RIGHT, _PANEL_H - _TOP - _BOTTOM
+    legend, legend_end = _legend(d, alpha, layout, top)
+    plot_top = top + (layout.plot_top or (legend_end - top + layout.text + 8))
+    char = 0.57 * layout.text
+    left = max(layout.left, int(12 + char * max(len(_num(t)) for t in ticks)))  # room for the widest tick label
+    plot_w, plot_h = layout.width - left - layout.right, layout.plot_height
+    plot_bottom = plot_top + plot_h
 
     def px(x):
-        return _LEFT + (float(x) - x0) / (x1 - x0) * plot_w
+        return left + (float(x) - x0) / (x1 - x0) * plot_w
 
     def py(y):
-        return top + _TOP + (hi - float(y)) / ((hi - lo) or 1) * plot_h
+        return plot_top + (hi - float(y)) / ((hi - lo) or 1) * plot_h
 
-    out = [f'<text x="{_LEFT}" y="{top + 16}" font-size="14" font-weight="bold">{escape(place)}</text>',
-           f'<text x="{_LEFT}" y="{top + 32}" font-size="11" fill="#444">{escape(unit)}</text>']
+    out = [f'<text x="{layout.title_x}" y="{top + layout.heading_y:g}" font-size="{layout.heading:g}" '
+           f'font-weight="bold">{escape(place)}</text>',
+           f'<text x="{layout.title_x}" y="{top + layout.unit_y:g}" font-size="{layout.text:g}" fill="#444">'
+           f'{escape(unit)}</text>']
     for t in ticks:
-        out.append(f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#e5e5e5"/>'
-                   f'<text x="{_LEFT - 6}" y="{py(t) + 4:.1f}" font-size="11" text-anchor="end" fill="#444">'
-                   f'{escape(_num(t))}</text>')
-    step = max(1, int(np.ceil((x1 - x0) / 10)))
+        out.append(f'<line x1="{left}" x2="{layout.width - layout.right}" y1="{py(t):.1f}" y2="{py(t):.1f}" '
+                   f'stroke="#e5e5e5"/><text x="{left - 6}" y="{py(t) + layout.text * 0.36:.1f}" '
+                   f'font-size="{layout.text:g}" text-anchor="end" fill="#444">{escape(_num(t))}</text>')
+    step = max(1, int(np.ceil((x1 - x0) / layout.year_labels)))
     for year in range(int(x0), int(x1) + 1, step):
-        out.append(f'<text x="{px(year):.1f}" y="{top + _PANEL_H - _BOTTOM + 16}" font-size="11" '
+        out.append(f'<text x="{px(year):.1f}" y="{plot_bottom + layout.text + 5:g}" font-size="{layout.text:g}" '
                    f'text-anchor="middle" fill="#444">{year}</text>')
-    out.append(f'<line x1="{px(as_of):.1f}" x2="{px(as_of):.1f}" y1="{top + _TOP}" y2="{top + _PANEL_H - _BOTTOM}" '
-               f'stroke="#777" stroke-dasharray="2,3"/><text x="{px(as_of) - 3:.1f}" y="{top + _TOP + 10}" '
-               f'font-size="10" text-anchor="end" fill="#555">as of {int(as_of)}</text>')
-    legend = []
+    right_of = px(as_of) - left < 0.57 * layout.small * 11  # no room on its left: the label goes right of the line
+    out.append(f'<line x1="{px(as_of):.1f}" x2="{px(as_of):.1f}" y1="{plot_top:g}" y2="{plot_bottom:g}" '
+               f'stroke="#777" stroke-dasharray="2,3"/><text x="{px(as_of) + (3 if right_of else -3):.1f}" '
+               f'y="{plot_top + layout.small:g}" font-size="{layout.small:g}" '
+               f'text-anchor="{"start" if right_of else "end"}" fill="#555">as of {int(as_of)}</text>')
     if pd.notna(d.get("break_year")):  # figures before it are on another basis
         bx = px(float(d["break_year"]) - 0.5)
-        out.append(f'<line x1="{bx:.1f}" x2="{bx:.1f}" y1="{top + _TOP}" y2="{top + _PANEL_H - _BOTTOM}" '
-                   f'stroke="#CC0000" stroke-dasharray="6,3"/><text x="{bx + 3:.1f}" y="{top + _TOP + 22}" '
-                   f'font-size="10" fill="#CC0000">series break</text>')
-    model = band.attrs.get("model", "") if band is not None else ""
+        left_of = bx + 3 + 0.57 * layout.small * 12 > layout.width - layout.right  # no room on its right
+        out.append(f'<line x1="{bx:.1f}" x2="{bx:.1f}" y1="{plot_top:g}" y2="{plot_bottom:g}" '
+                   f'stroke="#CC0000" stroke-dasharray="6,3"/><text x="{bx + (-3 if left_of else 3):.1f}" '
+                   f'y="{plot_top + 2.2 * layout.small:g}" font-size="{layout.small:g}" '
+                   f'text-anchor="{"end" if left_of else "start"}" fill="#CC0000">series break</text>')
     if band is not None:
         band = band.dropna(subset=["lower", "upper", "mean"])
     if band is not None and len(band):
@@ -454,15 +533,12 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float)
         out.append('<polyline fill="none" stroke="#0072B2" stroke-width="1.6" points="'
                    + " ".join(f"{px(y):.1f},{py(min(max(v, lo), hi)):.1f}" for y, v in zip(band["year"], band["mean"]))
                    + '"/>')
-        legend.append(("band", f"fitted trend ({model}) and {int(round((1 - alpha) * 100))}% "
-                               "prediction band"))
     if len(series):
         out.append('<polyline fill="none" stroke="#222" stroke-width="0.8" points="'
                    + " ".join(f"{px(y):.1f},{py(v):.1f}" for y, v in zip(series["year"], series["value"])) + '"/>')
         for y, v in zip(series["year"], series["value"]):
             out.append(f'<circle cx="{px(y):.1f}" cy="{py(v):.1f}" r="3.5" fill="#222"><title>{int(y)}: '
                        f'{escape(fmt(v, unit))}</title></circle>')
-        legend.append(("dot", "achieved"))
     for _, p in mine.iterrows():
         color = STATUS_COLORS.get(str(p["status"]), "#D55E00")
         if pd.notna(p["base_year"]) and pd.notna(p["base_value"]):
@@ -474,21 +550,7 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float)
         out.append(f'<polygon points="{_star(px(p["target_year"]), py(p["target_value"]))}" fill="{color}" '
                    f'stroke="#333" stroke-width="0.6"><title>{escape(p["pledge_id"])}: {escape(target_text(p))} '
                    f'({escape(str(p["status"]).replace("_", " "))})</title></polygon>')
-    if len(mine):
-        legend += [("star", "target (colour = verdict)")]
-        if mine["base_value"].notna().any():
-            legend += [("base", "pledge's base")]
-    x, y = _LEFT + 150, top + 16
-    for kind, text in legend:
-        if x + 24 + 6.2 * len(text) > _W - _RIGHT and x > _LEFT + 150:  # wrap to a second row
-            x, y = _LEFT + 150, y + 15
-        mark = {"band": f'<rect x="{x}" y="{y - 8}" width="14" height="8" fill="#0072B2" fill-opacity="0.3"/>',
-                "dot": f'<circle cx="{x + 6}" cy="{y - 4}" r="3.5" fill="#222"/>',
-                "star": f'<polygon points="{_star(x + 6, y - 4, 6)}" fill="#999"/>',
-                "base": f'<circle cx="{x + 6}" cy="{y - 4}" r="5" fill="none" stroke="#E69F00" stroke-width="2"/>'}[kind]
-        out.append(mark + f'<text x="{x + 17}" y="{y}" font-size="11" fill="#333">{escape(text)}</text>')
-        x += 24 + 6.2 * len(text)
-    return "".join(out)
+    return "".join(out + legend), plot_bottom + layout.bottom - top
 
 
 def chart_alt(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of: int) -> str:
