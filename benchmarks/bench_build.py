@@ -1,4 +1,4 @@
-"""Benchmark: the main job (six reports and every indicator page) against the naive way, and the
+"""Benchmark: the main job (the themed reports and every indicator page) against the naive way, and the
 rebuild after one indicator's data rows change.
 
 Measured in one run, on the shipped data, into temporary folders:
@@ -6,14 +6,14 @@ Measured in one run, on the shipped data, into temporary folders:
 * naive: for a fixed sample of 20 indicator pages (every 27th id in sorted order), the ``papermill``
   command line on ``notebooks/indicator.ipynb`` with ``-p indicator_id ...``, then ``jupyter
   nbconvert --to html --no-input``, one after the other; cost per page = total / 20;
-* full build: ``python -m analysis build --force`` (six reports and every indicator page); cost per
+* full build: ``python -m analysis build --force`` (the themed reports and every indicator page); cost per
   page = total / (reports + pages);
 * one-indicator rebuild: change a note on one observation of ``per_capita_disposable_income`` in a copy
   of the data, then ``python -m analysis build --only per_capita_disposable_income`` (three times, each
   after a new change; the fastest is kept and all are printed): by the cache rule
   (a page's key = template + library code + that indicator's rows and cited sources + parameters +
-  kernel) only that page is executed; the explorer and the index are rewritten;
-* for information, the same change followed by a plain ``python -m analysis build``: the six themed
+  kernel) only that page is executed; the explorer, the index and the corrections page are rewritten;
+* for information, the same change followed by a plain ``python -m analysis build``: the themed
   reports depend on every row, so they run again, and of the pages only the changed one;
 * no-change rerun: ``python -m analysis build`` again.
 
@@ -111,7 +111,7 @@ def main() -> None:
           f"(goal < 0.1x: {'met' if ratio < 0.1 else 'missed'})")
     print(f"one-indicator rebuild (build --only {CHANGED} after changing its rows): {one:5.1f} s  "
           f"(fastest of {', '.join(f'{t:.1f}' for t in ones)} s; goal < 10 s: {'met' if one < 10 else 'missed'})")
-    print(f"plain build after changing one indicator's rows (six reports + 1 page):  {after_change:5.1f} s")
+    print(f"plain build after changing one indicator's rows ({n_reports} reports + 1 page):  {after_change:5.1f} s")
     print(f"no-change rerun (python -m analysis build):         {rerun:6.2f} s  "
           f"(goal < 2 s: {'met' if rerun < 2 else 'missed'})")
 

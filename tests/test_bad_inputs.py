@@ -113,6 +113,12 @@ def assert_cause_first(result, *phrases):
         assert phrase in lines[0], lines[0]
 
 
+def test_the_shipped_data_and_its_corrections_register_validate():
+    result = validate_in_process(paths.data_dir())
+    assert result.returncode == 0, result.stderr
+    assert "321 corrections in the register (each checked against today's rows)" in result.stdout.splitlines()[0]
+
+
 def test_corpus_is_large_enough():
     assert len(DATA_CASES) + len(CLI_CASES) + 2 >= 30
     assert {c[0] for c in DATA_CASES} == {"sources.csv", "indicators.csv", "pledges.csv", "observations.csv",

@@ -291,10 +291,12 @@ def test_markdown_in_the_data_makes_no_link_and_no_formatting(browser, hostile_s
     url, _ = hostile_site
     page, problems = open_page(browser, f"{url}/{name}.html")
     _, sources = read_rows(paths.data_dir() / "sources.csv")
-    made_by_code = {s["url"] for s in sources if s["url"]}  # links come only from sources.url
+    # links come only from sources.url and sources.original_url
+    made_by_code = {s[k] for s in sources for k in ("url", "original_url") if s.get(k)}
     try:
         hrefs = page.evaluate("Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))")
-        local = [h for h in hrefs if h.startswith("#") or h.split("#")[0].endswith(".html")]
+        local = [h for h in hrefs if h.startswith("#") or (":" not in h and h.split("#")[0].endswith(
+            (".html", ".zip", ".csv", ".json", ".svg", ".png")))]  # a page, or a download beside it
         assert not [h for h in hrefs if h not in local and h not in made_by_code], hrefs
         assert not [h for h in hrefs if "evil.example" in h or h.startswith("javascript:")], hrefs
         assert page.evaluate("Array.from(document.querySelectorAll('strong, em, b, i'))"

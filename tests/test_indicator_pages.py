@@ -414,11 +414,12 @@ def test_a_page_keeps_its_last_updated_date_while_what_it_shows_is_unchanged(bui
     header, rows = read_rows(data / "observations.csv")
     next(r for r in rows if r["indicator_id"] == "gdp")["note"] = "checked again"
     write_rows(data / "observations.csv", header, rows)
+    other = json.loads(state_file.read_text())["pages"]["childcare_places_per_1000"]
     assert run_build(env, "--only", "gdp").returncode == 0
     assert cited(page_file.read_text(encoding="utf-8"))["updated"] == today
     # the pages not rebuilt keep the citation of the build that wrote them, and their record
     state = json.loads(state_file.read_text())
-    assert state["pages"]["childcare_places_per_1000"]["status"] == "cached"
+    assert state["pages"]["childcare_places_per_1000"] == other and other["status"] in ("ok", "cached")
     assert state["pages"]["childcare_places_per_1000"]["updated"] == today
     assert len(state["pages"]["childcare_places_per_1000"]["content_sha256"]) == 64
 

@@ -211,6 +211,10 @@ def test_every_chart_has_an_alt_text_stating_its_finding(built_reports, name):
         assert re.search(r"\d", alt), alt  # states figures, not a generic label
 
 
+#: What a link within the site may point to: a page, or a download beside it.
+LOCAL_FILES = (".html", ".zip", ".csv", ".json", ".svg", ".png")
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS + ["index"])
 def test_every_link_is_an_anchor_to_http_and_no_url_is_plain_text(built_reports, name):
     page = soup(built_reports, name)
@@ -223,7 +227,7 @@ def test_every_link_is_an_anchor_to_http_and_no_url_is_plain_text(built_reports,
     for a in page.find_all("a", href=True):
         # the web, an anchor on the page, or another page of the site (with its fragment: the explorer's filters)
         local = a["href"].split("#", 1)[0]
-        assert a["href"].startswith(("http://", "https://", "#")) or (local.endswith(".html") and ":" not in local), a
+        assert a["href"].startswith(("http://", "https://", "#")) or (local.endswith(LOCAL_FILES) and ":" not in local), a
 
 
 def test_every_source_of_the_overview_is_listed_in_full_with_its_link(built_reports):
@@ -545,10 +549,12 @@ def test_data_package_zip_validates_and_holds_the_data_files_as_they_are(built_r
     path = built_reports / "downloads" / "datapackage.zip"
     report = validate(str(path))
     assert report.valid, report.flatten(["type", "note"])[:3]
-    assert [t.name for t in report.tasks] == ["sources", "indicators", "pledges", "observations"]
+    resources = json.loads((paths.data_dir() / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    assert [t.name for t in report.tasks] == [r["name"] for r in resources]
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
-        assert names == ["datapackage.json", "sources.csv", "indicators.csv", "pledges.csv", "observations.csv"]
+        assert names == ["datapackage.json"] + [r["path"] for r in resources]
+        assert names[1:5] == ["sources.csv", "indicators.csv", "pledges.csv", "observations.csv"]
         for name in names:
             assert archive.read(name) == (paths.data_dir() / name).read_bytes(), name
 

@@ -190,7 +190,7 @@ def test_only_selects_by_name_or_number(workspace):
     make_notebook(workspace["notebooks"], "01-a", "print('a')")
     make_notebook(workspace["notebooks"], "02-b", "print('b')")
     assert cli("--only", "02").returncode == 0
-    assert sorted(p.name for p in workspace["reports"].glob("*.html")) == ["02-b.html", "index.html"]
+    assert sorted(p.name for p in workspace["reports"].glob("*.html")) == ["02-b.html", "corrections.html", "index.html"]
 
 
 def test_atomic_write_replaces_whole_or_not_at_all(tmp_path, monkeypatch):

@@ -25,7 +25,8 @@ def _validate(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):
         print(
             f"dataset valid: {len(dataset.pledges)} pledges, {len(dataset.observations)} current observations, "
-            f"{len(dataset.indicators)} indicators, {len(dataset.sources)} sources"
+            f"{len(dataset.indicators)} indicators, {len(dataset.sources)} sources, "
+            f"{len(dataset.corrections)} corrections in the register (each checked against today's rows)"
         )
         print("rows per source x kind x theme:")
         print(table.to_string())

@@ -17,9 +17,9 @@ orders the requests of one client, not across clients. The dataset cached by
 kernel that dies or times out is restarted before the next page; a worker process that dies loses
 only its current page (the others are retried in a new pool). Before the namespace is cleared, the
 page's downloadable tables are made in that kernel, and its charts are taken from its outputs
-(:mod:`analysis.builder.downloads`): written beside the page, then the page with a section linking them. When no themed report is due
-(``build --only <indicator>``), the workers and their kernels start while the build validates the
-data (:func:`start_pool`).
+(:mod:`analysis.builder.downloads`): written beside the page, then the page with a section linking
+them. When no themed report is due (``build --only <indicator>``), the workers and their kernels
+start while the build validates the data (:func:`start_pool`).
 """
 
 from __future__ import annotations

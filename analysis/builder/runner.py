@@ -102,7 +102,8 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
         page_plan = False  # unreadable data: the validation below says why
     up_to_date = plan.all_cached(notebooks, parameters, kernel, common, state, reports) if not force else None
     if (up_to_date is not None and state.get("validated_inputs") == everything and page_plan is not False
-            and (page_plan is None or not (page_plan.todo or page_plan.remove))):
+            and (page_plan is None or not (page_plan.todo or page_plan.remove))
+            and all((reports / name).is_file() for name in package.FILES)):
         # nothing changed since a build that validated these very inputs: nothing to write
         return up_to_date + plan.cached_page_outcomes(page_plan, state)
     plan.check_one_as_of(notebooks, parameters, state, reports, page_only, page_parameters)
