@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 # JupyterLab refuses to start as root without --allow-root (as in a container)
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help env reports test lab lint bench validate clean
+.PHONY: help env reports test lab lint bench validate catalog clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,15 @@ TEST_WORKERS ?= auto
 test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (tests/, then every notebook with nbval), in parallel
 	$(BIN)/python -m pytest tests -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 	$(BIN)/python -m pytest notebooks --nbval-lax -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# the words the project generates, from the code, the templates and the notebooks (babel.cfg), into the
+# template analysis/locale/messages.pot, merged into each language's catalog (then translate what is new)
+LOCALE := analysis/locale
+catalog: $(STAMP) ## extract the generated words and merge them into the Chinese catalog (analysis/locale)
+	$(BIN)/python -m babel.messages.frontend extract -F babel.cfg --ignore-dirs=".* ._ node_modules build reports" --no-wrap --sort-by-file --project zjcp -o $(LOCALE)/messages.pot .
+	@if [ -f $(LOCALE)/zh_Hans/LC_MESSAGES/messages.po ]; then \
+	  $(BIN)/python -m babel.messages.frontend update --no-wrap --ignore-obsolete -i $(LOCALE)/messages.pot -d $(LOCALE) -l zh_Hans; \
+	else $(BIN)/python -m babel.messages.frontend init -i $(LOCALE)/messages.pot -d $(LOCALE) -l zh_Hans; fi
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)

@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import paths
+from . import i18n, paths
 
 #: Parameters the notebooks share, and the kind of value each takes.
 PARAMETER_KINDS = {"as_of_year": "year", "verdict_year": "year", "geography": "place", "comparison": "place",
-                   "alpha": "probability"}
+                   "alpha": "probability", "language": "language"}
 
 #: The place each place of the dataset lies within (a county or port within its city, a city within
 #: the province). A place not listed lies within Zhejiang.
@@ -125,6 +125,8 @@ def check_parameters(dataset, notebook: Path | str | None = None, **params) -> N
                 scope = declared_places(notebook).get(name) if notebook is not None else None
                 why = f" ({Path(notebook).stem} accepts {scope} and the places within it)" if scope else ""
                 raise ValueError(f"parameter {name}={value!r}: expected one of {', '.join(places)}{why}")
+        if kind == "language" and value not in i18n.LANGUAGES:
+            raise ValueError(f"parameter {name}={value!r}: expected one of {', '.join(i18n.LANGUAGES)}")
         if kind == "probability" and (
             not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 1
         ):
