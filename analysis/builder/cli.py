@@ -69,6 +69,17 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _edition(name: str) -> str:
+    """The edition folder an outcome's name starts with ("" for English)."""
+    first = name.split("/", 1)[0]
+    return first if "/" in name and first != "indicators" else ""
+
+
+def _is_page(name: str) -> bool:
+    return name.removeprefix(_edition(name) + "/").startswith("indicators/") if _edition(name) else \
+        name.startswith("indicators/")
+
+
 def _build(args: argparse.Namespace) -> int:
     from .runner import build
 
@@ -82,21 +93,24 @@ def _build(args: argparse.Namespace) -> int:
         kernel=args.kernel,
         timeout=args.timeout,
         progress=not args.quiet,
+        languages=args.language,
     )
     failed = [o for o in outcomes if o.status == "failed"]
-    page_outcomes = [o for o in outcomes if o.name.startswith("indicators/")]
     for o in outcomes:
-        if o.name.startswith("indicators/") and o.status != "failed":
+        if _is_page(o.name) and o.status != "failed":
             continue  # one summary line for the pages below
         line = f"{o.name}: {o.status} ({o.seconds:.1f} s)"
         print(line + (f": {o.error}" if o.error else ""), file=sys.stderr if o.status == "failed" else sys.stdout)
     reports = Path(args.output).resolve() if args.output else paths.reports_dir()
-    if page_outcomes:
-        counts = {s: sum(o.status == s for o in page_outcomes) for s in ("ok", "cached", "failed")}
-        print(f"indicator pages: {counts['ok']} built, {counts['cached']} unchanged, {counts['failed']} failed "
-              f"({reports / 'indicators'})")
-        print(f"pledge explorer: {reports / 'pledges.html'}")
-    print(f"index: {reports / 'index.html'}")
+    for folder in dict.fromkeys(_edition(o.name) for o in outcomes) or [""]:
+        where = reports / folder if folder else reports
+        pages = [o for o in outcomes if _is_page(o.name) and _edition(o.name) == folder]
+        if pages:
+            counts = {s: sum(o.status == s for o in pages) for s in ("ok", "cached", "failed")}
+            print(f"indicator pages: {counts['ok']} built, {counts['cached']} unchanged, {counts['failed']} failed "
+                  f"({where / 'indicators'})")
+            print(f"pledge explorer: {where / 'pledges.html'}")
+        print(f"index: {where / 'index.html'}")
     return EXIT_FAILED_NOTEBOOK if failed else 0
 
 
@@ -141,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "with a build folder of its own")
     b.add_argument("--wait", action="store_true",
                    help="if another build is running on the same build folder, wait for it instead of refusing")
+    b.add_argument("--language", action="append", metavar="LANG",
+                   help="build only this edition: en or zh-Hans (repeatable; default: both)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=_build)
     return parser

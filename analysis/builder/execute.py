@@ -33,8 +33,10 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..data import i18n
+from ..present import editions
 from . import downloads
-from .plan import SUBDIR, TEMPLATE, Plan, template
+from .plan import SUBDIR, TEMPLATE, Plan, languages_of, template
 from .stamp import Stamp, cite, record
 from .store import atomic_write
 
@@ -59,7 +61,7 @@ def execute_one(notebook: str, executed: str, parameters: dict, kernel: str, tim
     from papermill.exceptions import PapermillExecutionError
 
     from .kernels import KERNEL_START_TIMEOUT, IpcKernelManager
-    from .render import notebook_title, to_html
+    from .render import notebook_title, to_html, translated
 
     start = time.perf_counter()
     # the kernel inherits this process's stderr: send its chatter to the notebook's log, not the terminal
@@ -112,7 +114,8 @@ def execute_one(notebook: str, executed: str, parameters: dict, kernel: str, tim
             atomic_write(Path(executed), nbformat.writes(nb))
         except OSError as exc:
             status, html, error = "failed", None, f"cannot write {executed}: {exc.strerror or exc}"
-    title = notebook_title(nbformat.read(notebook, as_version=4))
+    lang = parameters.get("language", i18n.DEFAULT)
+    title = notebook_title(translated(nbformat.read(notebook, as_version=4), lang))
     return {"status": status, "seconds": time.perf_counter() - start, "error": error.replace("\n", " "),
             "html": html, "title": title}
 
@@ -290,7 +293,8 @@ def _init_worker(tpl: str, kernel: str, log: str, staging: str = "") -> None:
     from papermill.engines import papermill_engines
 
     papermill_engines.register(ENGINE, _engine())
-    _WORKER.update(warm=_warm_code(Path(tpl)), exporter=page_exporter(), notebook=_read_template(Path(tpl)))
+    _WORKER.update(warm=_warm_code(Path(tpl)), exporter=page_exporter(), notebook=_read_template(Path(tpl)),
+                   languages=languages_of(Path(tpl)))
 
 
 def run_page(indicator_id: str, parameters: dict, out: str, timeout: int, stamp: Stamp | None = None,
@@ -323,8 +327,11 @@ def run_page(indicator_id: str, parameters: dict, out: str, timeout: int, stamp:
         )
         title = page_title(nb) or indicator_id
         files = _downloads(nb, indicator_id, title, Path(out).parent)
-        page, shown = cite(render_page(downloads.with_section(nb, indicator_id, files), title, w["exporter"]),
-                           stamp, previous)
+        lang = params.get("language", i18n.DEFAULT)
+        with i18n.language(lang):  # the words the builder adds: the downloads, the contents, the citation
+            html = render_page(downloads.with_section(nb, indicator_id, files), title, w["exporter"])
+            html = editions.mark(html, lang, f"{SUBDIR}/{indicator_id}.html", w["languages"])
+            page, shown = cite(html, stamp, previous)
         atomic_write(Path(out), page)
     except PapermillExecutionError as exc:
         status, error = "failed", f"{TEMPLATE}, cell {template_cell(w['notebook'], exc)}: {exc.ename}: {exc.evalue}".strip()

@@ -29,7 +29,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..data import paths
+from ..data import i18n, paths
 from . import downloads, folders
 from .store import BuildError, atomic_write, check_writable
 
@@ -219,6 +219,76 @@ def resolve_parameters(notebooks: list[Path], raw: list[tuple[str, str]]) -> dic
     for nb, params in declared.items():
         out[nb] = {k: _coerce(k, v, params[k]["type"]) for k, v in raw if k in params}
     return out
+
+
+# --- the editions: English, and Chinese where a notebook can write it -------------------------
+
+
+#: The parameter through which a notebook is told its edition's language.
+LANGUAGE_PARAMETER = "language"
+
+
+@dataclass
+class Edition:
+    """One language's share of a build: its notebooks, pages and parameters, and its folder inside the
+    reports and build folders ("" for English: the folders themselves)."""
+
+    language: str
+    folder: str
+    notebooks: list[Path]
+    page_only: list[str] | None
+    parameters: dict
+    page_parameters: dict
+
+
+def check_languages(languages) -> list[str]:
+    """The editions asked for (``--language``), in the order of :data:`i18n.LANGUAGES`; all when None."""
+    if languages is None:
+        return list(i18n.LANGUAGES)
+    unknown = [lang for lang in languages if lang not in i18n.LANGUAGES]
+    if unknown or not languages:
+        raise BuildError(f"language {unknown[0] if unknown else ''!r}: expected one of {', '.join(i18n.LANGUAGES)}")
+    return [lang for lang in i18n.LANGUAGES if lang in languages]
+
+
+def languages_of(notebook: Path) -> tuple[str, ...]:
+    """The editions a notebook is built in: every language when it declares ``language``, else English."""
+    return tuple(i18n.LANGUAGES) if LANGUAGE_PARAMETER in declared_parameters(notebook) else (i18n.DEFAULT,)
+
+
+def site_languages() -> tuple[str, ...]:
+    """The editions of the site's own pages (index, explorer, corrections): those of any notebook."""
+    found = {lang for nb in [*list_notebooks(), *([template()] if template() else [])] for lang in languages_of(nb)}
+    return tuple(lang for lang in i18n.LANGUAGES if lang in found) or (i18n.DEFAULT,)
+
+
+def editions(languages, notebooks, page_only, parameters, page_parameters) -> list[Edition]:
+    """What each asked-for edition builds. English builds everything as asked; another language builds
+    the notebooks and pages that declare ``language``, with it set (an edition with none is skipped)."""
+    if any(LANGUAGE_PARAMETER in p for p in [*parameters.values(), page_parameters]):
+        raise BuildError(f"parameter {LANGUAGE_PARAMETER!r}: the edition is chosen with --language "
+                         f"({', '.join(i18n.LANGUAGES)}), not with -p")
+    out = []
+    for lang in languages:
+        if lang == i18n.DEFAULT:
+            out.append(Edition(lang, "", notebooks, page_only, parameters, page_parameters))
+            continue
+        told = {LANGUAGE_PARAMETER: lang}
+        nbs = [nb for nb in notebooks if lang in languages_of(nb)]
+        tpl = template()
+        pages = page_only if tpl is not None and lang in languages_of(tpl) else []
+        if not nbs and not (pages is None or pages):
+            continue
+        folder = editions_folder(lang)
+        out.append(Edition(lang, folder, nbs, pages, {nb: {**parameters[nb], **told} for nb in nbs},
+                           {**page_parameters, **told}))
+    return out
+
+
+def editions_folder(lang: str) -> str:
+    from ..present.editions import folder
+
+    return folder(lang)
 
 
 # --- checked before anything is written -------------------------------------------------------

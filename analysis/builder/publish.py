@@ -13,7 +13,9 @@ import hashlib
 import re
 from pathlib import Path
 
+from ..data import i18n
 from ..data.paths import ID_PATTERN
+from ..present import editions
 from . import downloads
 from .folders import written
 from .plan import (
@@ -23,6 +25,7 @@ from .plan import (
     list_notebooks,
     page_as_of,
     shown_parameters,
+    site_languages,
     template,
 )
 from .store import atomic_write, write
@@ -58,7 +61,7 @@ def write_explorer(dataset, reports: Path, parameters: dict, state: dict | None 
         return
     table = progress_table(dataset, as_of=page_as_of(parameters))
     write_site_page(reports, explorer.FILE, explorer.render(dataset, table, available(reports)), state, stamp,
-                    "in this table")
+                    i18n._("in this table"))
 
 
 # --- the pages of the site written by every build: the index, the explorer, the corrections ----
@@ -74,6 +77,7 @@ def write_site_page(reports: Path, name: str, html: str, state: dict | None, sta
     from .stamp import cite
 
     site = state.setdefault("site", {}) if state is not None else {}
+    html = editions.mark(html, i18n.current(), name, site_languages())
     page, shown = cite(html, stamp, site.get(name), where)
     if shown:
         site[name] = shown
@@ -86,7 +90,7 @@ def write_corrections(dataset, reports: Path, state: dict, stamp) -> None:
     from ..present import corrections
 
     write_site_page(reports, CORRECTIONS, corrections.render(dataset, available(reports)), state, stamp,
-                    "corrected here")
+                    i18n._("corrected here"))
 
 
 # --- links from the reports to the pages ------------------------------------------------------

@@ -21,9 +21,11 @@ from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from ..data import i18n
 from ..present.index import CONTENT_SECURITY_POLICY
 from ..present.tables import CSS as TABLE_CSS
 from ..present.tables import FONT_STACK
+from . import catalog
 
 REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
 REMOVE_INPUT_TAGS = ("remove-input", "remove_input", "hide-input", "hide_input")
@@ -97,11 +99,27 @@ def notebook_title(nb) -> str:
     return ""
 
 
-def reader_notebook(nb) -> nbformat.NotebookNode:
-    """A copy of an executed notebook without what varies from run to run: papermill's and nbclient's
-    metadata (times, durations), and the cell ids, numbered instead (papermill gives the
-    injected-parameters cell a new random id each run), so the same notebook renders to the same bytes."""
+def language_of(nb) -> str:
+    """The edition an executed notebook was run for (its ``language`` parameter; English without one)."""
+    return (nb.metadata.get("papermill") or {}).get("parameters", {}).get("language", i18n.DEFAULT)
+
+
+def translated(nb, lang: str) -> nbformat.NotebookNode:
+    """A copy of ``nb`` whose Markdown cells are in ``lang`` (from the catalog, :mod:`analysis.builder.catalog`)."""
     nb = nbformat.from_dict(nb)
+    if lang != i18n.DEFAULT:
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and not catalog.hidden(cell):
+                cell.source = catalog.translated_cell(cell.source, lang)
+    return nb
+
+
+def reader_notebook(nb) -> nbformat.NotebookNode:
+    """A copy of an executed notebook in its edition's language (:func:`translated`), without what
+    varies from run to run: papermill's and nbclient's metadata (times, durations), and the cell ids,
+    numbered instead (papermill gives the injected-parameters cell a new random id each run), so the
+    same notebook renders to the same bytes."""
+    nb = translated(nb, language_of(nb))
     nb.metadata.pop("papermill", None)
     for number, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{number}"
@@ -272,7 +290,8 @@ def render_page(nb, title: str, exporter=None) -> str:
     items = "".join(f'<li><a href="#{anchor}">{html.escape(html.unescape(_TAG.sub("", text)).rstrip("¶").strip())}'
                     "</a></li>" for anchor, text in _H2.findall(body))
     if items and "</h1>" in body:
-        nav = f'<nav class="toc" aria-label="Contents"><strong>Contents</strong><ol>{items}</ol></nav>'
+        contents = html.escape(i18n._("Contents"))
+        nav = f'<nav class="toc" aria-label="{contents}"><strong>{contents}</strong><ol>{items}</ol></nav>'
         body = body.replace("</h1>", "</h1>" + nav, 1)
     from ..present.index import CONTENT_SECURITY_POLICY
 

@@ -25,10 +25,12 @@ import json
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from multiprocessing import get_context
 from pathlib import Path
 
+from ..data import i18n
+from ..present import editions
 from . import downloads, folders, package, plan, publish, stamp, store
 from .plan import SUBDIR, Outcome
 from .processes import stop_pool, worker_init
@@ -48,6 +50,7 @@ def build(
     progress: bool = True,
     output: Path | str | None = None,
     wait: bool = False,
+    languages: list[str] | None = None,
 ) -> list[Outcome]:
     """Build the reports (see the module docstring). Returns one outcome per selected notebook.
 
@@ -60,6 +63,11 @@ def build(
         Folder for the reports instead of the published ``reports/`` (:func:`output_folders`).
     wait : bool, default False
         Wait for another build on the same build folder instead of refusing.
+    languages : list of str, optional
+        The editions to build (``--language``; default every one of :data:`analysis.data.i18n.LANGUAGES`).
+        The Chinese edition is built for the notebooks that declare a ``language`` parameter, into the
+        reports folder's ``zh-Hans/`` (its state in the build folder's ``zh-Hans/``); its outcomes are
+        named ``zh-Hans/<name>``.
 
     Raises
     ------
@@ -70,14 +78,20 @@ def build(
         If the dataset is invalid, before anything is written.
     """
     plan.check_request(timeout, jobs, only, output)
+    languages = plan.check_languages(languages)
     notebooks, page_only = plan.select_all(only)
     parameters = plan.resolve_parameters(notebooks + plan.templates_due(page_only), raw_parameters or [])
     page_parameters = parameters.pop(plan.template(), {}) if plan.templates_due(page_only) else {}
     plan.check_page_parameters(page_parameters)
     reports, build_dir = output_folders(output)
+    outcomes: list[Outcome] = []
     with build_lock(build_dir, wait):
-        return _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs, kernel, timeout,
-                             progress, reports, build_dir)
+        for edition in plan.editions(languages, notebooks, page_only, parameters, page_parameters):
+            done = _build_locked(edition.notebooks, edition.page_only, edition.parameters, edition.page_parameters,
+                                 force, jobs, kernel, timeout, progress, reports / edition.folder,
+                                 build_dir / edition.folder, edition.language)
+            outcomes += [replace(o, name=f"{edition.folder}/{o.name}") if edition.folder else o for o in done]
+    return outcomes
 
 
 def _completed(futures, pool, page_pool):
@@ -92,7 +106,14 @@ def _completed(futures, pool, page_pool):
 
 
 def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs, kernel, timeout, progress,
-                  reports: Path, build_dir: Path) -> list[Outcome]:
+                  reports: Path, build_dir: Path, language: str = i18n.DEFAULT) -> list[Outcome]:
+    with i18n.language(language):  # the words this process writes (the index, the explorer, corrections)
+        return _build_edition(notebooks, page_only, parameters, page_parameters, force, jobs, kernel, timeout,
+                              progress, reports, build_dir, language)
+
+
+def _build_edition(notebooks, page_only, parameters, page_parameters, force, jobs, kernel, timeout, progress,
+                   reports: Path, build_dir: Path, language: str) -> list[Outcome]:
     state = load_state(build_dir)
     common = plan.inputs_digest()
     everything = plan.site_digest(common)
@@ -165,7 +186,8 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
                               "title": ""}
                 written, shown = "", stamp.record(state["notebooks"].get(nb.stem))
                 if result["status"] == "ok":
-                    html, shown = stamp.cite(result["html"], build_stamp, shown)
+                    marked = editions.mark(result["html"], language, f"{nb.stem}.html", plan.languages_of(nb))
+                    html, shown = stamp.cite(marked, build_stamp, shown)
                     page = html.encode("utf-8")
                     try:
                         store.atomic_write(reports / f"{nb.stem}.html", page)
@@ -200,7 +222,7 @@ def _build_locked(notebooks, page_only, parameters, page_parameters, force, jobs
     page, statuses = index.render(dataset, entries, previous_statuses, as_of,
                                   indicator_pages=publish.index_links(dataset, reports, state),
                                   failed_pages=publish.failed_pages(state), downloads=package.FILES)
-    publish.write_site_page(reports, "index.html", page, state, build_stamp, "in these reports")
+    publish.write_site_page(reports, "index.html", page, state, build_stamp, i18n._("in these reports"))
     publish.write_corrections(dataset, reports, state, build_stamp)
     state["statuses"] = statuses
     state["validated_inputs"] = everything

@@ -112,9 +112,9 @@ def check_parameters(dataset, notebook: Path | str | None = None, **params) -> N
 
     from .arguments import year_range
 
-    low, high = year_range(dataset)
     for name, value in params.items():
         kind = PARAMETER_KINDS.get(name)
+        low, high = year_range(dataset) if kind == "year" else (None, None)
         if kind == "year" and (
             not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not low <= value <= high
         ):

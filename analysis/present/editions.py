@@ -33,19 +33,20 @@ def href(from_lang: str, page: str, to_lang: str) -> str:
     return posixpath.relpath(there, here)
 
 
-def head_links(lang: str, page: str) -> str:
+def head_links(lang: str, page: str, languages=i18n.LANGUAGES) -> str:
     """``<link rel="alternate" hreflang>`` for every edition of ``page`` (itself included)."""
     return "".join(f'<link rel="alternate" hreflang="{other}" href="{_html.escape(href(lang, page, other))}">'
-                   for other in i18n.LANGUAGES)
+                   for other in languages)
 
 
-def switch(lang: str, page: str) -> str:
+def switch(lang: str, page: str, languages=i18n.LANGUAGES) -> str:
     """The visible link to the page's twin(s), each named in its own language."""
     links = " ".join(
         f'<a href="{_html.escape(href(lang, page, other))}" hreflang="{other}" lang="{other}" '
         f'class="zt-edition">{NAMES[other]}</a>'
-        for other in i18n.LANGUAGES if other != lang)
-    label = _html.escape(i18n._("This page in another language"))
+        for other in languages if other != lang)
+    with i18n.language(lang):
+        label = _html.escape(i18n._("This page in another language"))
     return (f'<nav class="zt-editions" aria-label="{label}" '
             f'style="text-align:right;font-size:0.95rem;margin:0.4rem 0">{links}</nav>')
 
@@ -53,19 +54,22 @@ def switch(lang: str, page: str) -> str:
 _HTML_TAG = re.compile(r"<html\b[^>]*>", flags=re.I)
 
 
-def mark(page_html: str, lang: str, page: str) -> str:
-    """``page_html`` marked as the ``lang`` edition of ``page``: its ``lang`` attribute, the alternate
-    links in its head and the switch at the top of its body."""
+def mark(page_html: str, lang: str, page: str, languages=i18n.LANGUAGES) -> str:
+    """``page_html`` marked as the ``lang`` edition of ``page``: its ``lang`` attribute and, when the
+    page exists in other ``languages`` too, the alternate links in its head and the switch at the top
+    of its body."""
     out, found = _HTML_TAG.subn(f'<html lang="{lang}">', page_html, count=1)
     if not found:
         raise ValueError(f"{page}: no <html> element to mark with its language")
+    if tuple(languages) == (lang,):
+        return out
     head = out.find("</head>")
     if head < 0:
         raise ValueError(f"{page}: no </head> for the links to its other editions")
-    out = out[:head] + head_links(lang, page) + "\n" + out[head:]
+    out = out[:head] + head_links(lang, page, languages) + "\n" + out[head:]
     body = re.search(r"<body\b[^>]*>", out, flags=re.I)
     if body is None:
         raise ValueError(f"{page}: no <body> for the link to its other editions")
     main = re.search(r"<main\b[^>]*>", out[body.end():], flags=re.I)
     at = body.end() + main.end() if main else body.end()
-    return out[:at] + switch(lang, page) + out[at:]
+    return out[:at] + switch(lang, page, languages) + out[at:]
