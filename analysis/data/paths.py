@@ -48,3 +48,10 @@ def reports_dir() -> Path:
 def build_dir() -> Path:
     """Folder for executed notebooks and the runner's cache (a build product, not in git)."""
     return _env_path("ZJCP_BUILD_DIR", ROOT / "build")
+
+
+def validated_dir() -> Path:
+    """Folder of the marks of datasets already validated (:mod:`analysis.data.validated`): the
+    project's ``build/validated`` whichever build folder a build uses, so every build and kernel of
+    this copy of the project shares them (a build product, not in git)."""
+    return _env_path("ZJCP_VALIDATED_DIR", ROOT / "build" / "validated")
