@@ -6,27 +6,24 @@ import numpy as np
 import pandas as pd
 
 from ..data.dataset import Dataset
-from ..data.i18n import N_, _
-
-#: The ``verdict`` codes of :func:`pledge_lineage` in a reader's words (the codes themselves stay as they are:
-#: code compares them); :func:`verdict_label` gives them in the reader's language.
-VERDICT_LABELS = {
-    "first": N_("first pledge"),
-    "kept": N_("kept"),
-    "raised": N_("raised"),
-    "lowered": N_("lowered"),
-    "met, then extended": N_("met, then extended"),
-    "postponed": N_("postponed"),
-    "new target": N_("new target"),
-    "milestone": N_("milestone"),
-    "brought forward": N_("brought forward"),
-}
+from ..data.i18n import pgettext
 
 
 def verdict_label(verdict: str) -> str:
-    """A lineage ``verdict`` code as a reader reads it ("first pledge", "raised"; in Chinese "首次提出", "上调")."""
-    label = VERDICT_LABELS.get(verdict)
-    return _(label) if label else str(verdict).replace("_", " ")
+    """A lineage ``verdict`` code as a reader reads it, in the reader's language ("first pledge", "raised"; in
+    Chinese "首次提出", "提高要求"). The codes themselves stay as they are: code compares them."""
+    labels = {
+        "first": pgettext("lineage", "first pledge"),
+        "kept": pgettext("lineage", "kept"),
+        "raised": pgettext("lineage", "raised"),
+        "lowered": pgettext("lineage", "lowered"),
+        "met, then extended": pgettext("lineage", "met, then extended"),
+        "postponed": pgettext("lineage", "postponed"),
+        "new target": pgettext("lineage", "new target"),
+        "milestone": pgettext("lineage", "milestone"),
+        "brought forward": pgettext("lineage", "brought forward"),
+    }
+    return labels.get(verdict, str(verdict).replace("_", " "))
 
 
 def pledge_lineage(dataset: Dataset) -> pd.DataFrame:
