@@ -50,7 +50,7 @@ LOCALE := analysis/locale
 catalog: $(STAMP) ## extract the generated words and merge them into the Chinese catalog (analysis/locale)
 	$(BIN)/python -m babel.messages.frontend extract -F babel.cfg --ignore-dirs=".* ._ node_modules build reports" --no-wrap --sort-by-file --project zjcp -o $(LOCALE)/messages.pot .
 	@if [ -f $(LOCALE)/zh_Hans/LC_MESSAGES/messages.po ]; then \
-	  $(BIN)/python -m babel.messages.frontend update --no-wrap --ignore-obsolete -i $(LOCALE)/messages.pot -d $(LOCALE) -l zh_Hans; \
+	  $(BIN)/python -m babel.messages.frontend update --no-wrap --ignore-obsolete --no-fuzzy-matching -i $(LOCALE)/messages.pot -d $(LOCALE) -l zh_Hans; \
 	else $(BIN)/python -m babel.messages.frontend init -i $(LOCALE)/messages.pot -d $(LOCALE) -l zh_Hans; fi
 
 lab: $(STAMP) ## open JupyterLab on the notebooks

@@ -158,3 +158,30 @@ def test_refined_method_gives_the_methodologys_verdict_on_the_peer_cases():
         refined = progress_table(ds, as_of=max(values)).iloc[0]
         agree += refined["status"] == PEER_TO_STATUS[status]
     assert agree >= len(cases) - 2, f"{agree} of {len(cases)}"
+
+
+def test_reasons_base_rule_and_method_sentence_in_chinese_and_unchanged_in_english():
+    from analysis.data import i18n
+    from analysis.method.eurostat import method_sentence
+
+    ds = make_dataset([indicator("inc")], [pledge("P-001", "inc", 2025, ">=", 200), pledge("P-002", "inc", 2025, ">=", 120)],
+                      series("inc", {2015: 100, 2020: 121}))
+    out = {}
+    for lang in ("en", "zh-Hans"):
+        with i18n.language(lang):
+            refined, published = progress_table(ds, 2022), progress_table(ds, 2022, method="eurostat")
+            out[lang] = (list(published["reason"]), published["base_rule"].iloc[0], method_sentence(refined, published),
+                         list(published["status"].astype(str)))
+    assert out["en"][3] == out["zh-Hans"][3] == ["limited", "achieved"]
+    assert out["en"][:3] == (
+        ["published method: limited progress", "published method: target achieved"],
+        "published rule (stated baseline year, else 2015; the next year with a figure when absent)",
+        "Verdicts here use the **refined** method (the published Eurostat / Open SDG method with the departures listed "
+        "in the README). Under the **eurostat** method 1 of 2 verdicts would differ.",
+    )
+    assert out["zh-Hans"][:3] == (
+        ["已发布方法：进展有限", "已发布方法：已实现目标"],
+        "已发布方法的规则（采用文件明确的基期年份，否则为2015年；该年无数据时取此后第一个有数据的年份）",
+        "本报告的评估结论采用**改进方法**（即已发布的欧盟统计局/Open SDG方法，并按README所列作了调整）。"
+        "如采用**欧盟统计局方法**，2项评估结论中将有1项不同。",
+    )

@@ -68,3 +68,31 @@ def test_vectorised_random_walk_equals_the_one_series_fit():
             assert np.isclose(one["slope"], fits.loc[key, "slope"]) and np.isclose(one["resid_sd"], fits.loc[key, "resid_sd"])
             checked += 1
     assert checked > 20
+
+
+def test_sentence_and_chart_in_chinese_and_unchanged_in_english():
+    import matplotlib.pyplot as plt
+
+    from analysis.data import i18n
+
+    results = [H.hindcast(small(), kind) for kind in ("rw_drift", "ols")]
+    with i18n.language("en"):
+        assert H.sentence(results[0], results[1:]) == (
+            "Fitted on the figures up to each year and checked against every later figure, the random walk with drift "
+            "projections this report uses (1 series, 3 forecasts) put 100% of the later figures inside their 90% "
+            "prediction interval; the Brier score of the probability of meeting a target is 0.444 over 1 forecasts of "
+            "pledges whose target year has a figure (0 is perfect, 0.25 is a coin toss). The straight-line (OLS) model "
+            "would cover 100% (Brier 0.402).")
+        ax = H.chart(results).axes[0]
+        assert (ax.get_title(), ax.get_xlabel()) == ("How often the prediction intervals held (hindcast)",
+                                                     "years ahead of the last figure used")
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+            "random walk with drift: 100% overall (3 forecasts)", "straight-line (OLS): 100% overall (3 forecasts)",
+            "promised 90%"]
+        plt.close(ax.figure)
+    with i18n.language("zh-Hans"):
+        assert H.sentence(results[0], results[1:]) == (
+            "以截至每一年的数据拟合、再用此后的每个数据检验，本报告采用的带漂移的随机游走模型预测（1个序列，3次预测）中，"
+            "有100%的后续数据落入其90%预测区间；对目标年份已有数据的目标，1次实现概率预测的布里尔评分为0.444"
+            "（0为完全准确，0.25相当于抛硬币）。直线趋势（最小二乘）模型的覆盖率为100%（布里尔评分0.402）。")
+        assert H.kind_label("ols") == "直线趋势（最小二乘）模型"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.data import i18n
+from analysis.method import rules as R
 from analysis.method.progress import Rules, Thresholds, progress_table, status_counts
 
 from .factory import indicator, make_dataset, pledge, series
@@ -486,3 +489,75 @@ def test_a_dataset_without_pledges_gives_an_empty_table_with_every_column():
     assert str(table["status"].dtype) == "category" and str(table["latest_year"].dtype) == "Int64"
     projected = project(ds, as_of=2021)
     assert projected.empty and set(COLUMNS) <= set(projected.columns)
+
+
+# --- the reasons and notes in the reader's language (issue 25); the English stays as it was ----------------
+
+
+def _both(make) -> tuple[pd.Series, pd.Series]:
+    """The same row computed in English and in Chinese."""
+    with i18n.language("en"):
+        en = make()
+    with i18n.language("zh-Hans"):
+        zh = make()
+    assert en["status"] == zh["status"]  # a verdict never depends on the language
+    return en, zh
+
+
+def test_reasons_and_base_rules_in_chinese_and_unchanged_in_english():
+    en, zh = _both(lambda: one(indicator("inc"), pledge("P-001", "inc", 2027, ">=", 200),
+                               series("inc", {2020: 100, 2021: 110}), as_of=2025, published={"plan": 2021}))
+    assert en["reason"] == "recency rule: the latest figure is more than 3 years older than the assessment year"
+    assert zh["reason"] == "时效规则：最新数据比评估年份早3年以上"
+    assert (en["base_rule"], zh["base_rule"]) == ("figure for the year before the pledge", "目标提出前一年的数据")
+    assert (en["base_from"], zh["base_from"]) == ("observation", "observation")  # a code, compared by code
+    en, zh = _both(lambda: one(indicator("inc"), pledge("P-001", "inc", 2025, ">=", 200),
+                               series("inc", {2017: 100, 2020: 121})))
+    assert (en["reason"], zh["reason"]) == ("0.6 <= R < 0.95", "0.6≤R<0.95")
+    assert (en["base_rule"], zh["base_rule"]) == ("first figure after the pledge", "目标提出后的第一个数据")
+    en, zh = _both(lambda: one(indicator("n", unit="count"), pledge("P-002", "n", 2022, "~", 1000, unit="count"),
+                               series("n", {2020: 900, 2022: 985}, unit="count"), as_of=2022))
+    assert en["reason"] == "figure for the target year is short of the target, within 20 of it"
+    assert zh["reason"] == "目标年份的数据未达到目标值，但差距在20以内"
+    air = indicator("air", unit="persons")
+    en, zh = _both(lambda: one(air, pledge("P-001", "air", 2025, "~", 100_000_000, unit="persons"),
+                               series("air", {2024: 80_000_000}, unit="persons", comparator=">="), as_of=2025,
+                               published={"plan": 2021}))
+    assert en["reason"] == ("only a bound (last: 2024), which does not settle the target and gives no pace; "
+                            "no figure for the target year yet")
+    assert zh["reason"] == "只有界限值（最近为2024年），不能判定是否达到目标，也无法计算进度；目标年份尚无数据"
+
+
+def test_basis_notes_in_chinese_and_unchanged_in_english():
+    en, zh = _both(lambda: one(indicator("inc"), pledge("P-001", "inc", 2025, ">=", 80000),
+                               series("inc", {2020: 52000, 2023: 64000}) + series("inc", {2025: 80000}, comparator=">="),
+                               as_of=2025, published={"plan": 2021}))
+    assert (en["reason"], zh["reason"]) == ("a bound for the target year settles it: met", "目标年份的界限值已可判定：已实现")
+    assert (en["basis_note"], zh["basis_note"]) == ("rests on a bound: more than 80,000 (2025)", "依据界限值：超过80000（2025年）")
+    ind = indicator("r", unit="ratio", measure="ratio", direction="lower_is_better", lower_bound=1)
+    obs = series("r", {2020: 1.96, 2024: 1.86}, unit="ratio") + series(
+        "r", {2025: 1.81}, unit="ratio", status="preliminary", comparator="~")
+    en, zh = _both(lambda: one(ind, pledge("P-001", "r", 2025, "<=", 1.9, unit="ratio"), obs, as_of=2025,
+                               published={"plan": 2021}))
+    assert en["basis_note"] == ("rests on an approximate figure (about 1.81, 2025); "
+                                "rests on a preliminary figure (1.81, 2025)")
+    assert zh["basis_note"] == "依据约数（约1.81，2025年）；依据初步数（1.81，2025年）"
+    # a bound that is the sum of the yearly figures found for a plan period
+    args = ([""], [""], np.array([np.nan]), np.array([np.nan]), [">="], np.array([1_138_000.0]), np.array([2025.0]),
+            [False], str, np.array([2021.0]))
+    with i18n.language("en"):
+        assert R.basis_note(*args) == ["also known: the yearly figures found for 2021-2025 add up to at least 1138000.0 "
+                                       "(some years have no figure)"]
+    with i18n.language("zh-Hans"):
+        assert R.basis_note(*args) == ["另已知：已查到的2021—2025年各年数据合计不低于1138000.0（部分年份无数据）"]
+
+
+def test_shipped_reasons_are_all_translated():
+    import analysis
+
+    dataset = analysis.load()
+    with i18n.language("zh-Hans"):
+        table = progress_table(dataset, as_of=2025)
+    words = table["reason"].str.cat(sep=" ") + table["basis_note"].str.cat(sep=" ") + table["base_rule"].str.cat(sep=" ")
+    # every English word has a translation: what is left is digits, R and the bounds' numbers
+    assert not any(c.isascii() and c.isalpha() and c != "R" for c in words)

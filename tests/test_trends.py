@@ -125,6 +125,24 @@ def test_lineage_labels_mean_what_a_reader_thinks():
     assert pledge_lineage(make_dataset([ind], pls, []))["value_change"].iloc[2] == "lowered"
 
 
+def test_lineage_verdicts_in_the_readers_words_and_language():
+    from analysis.data import i18n
+    from analysis.method.lineage import verdict_label
+
+    codes = ["first", "kept", "raised", "lowered", "met, then extended", "postponed", "new target", "milestone",
+             "brought forward"]
+    with i18n.language("en"):
+        assert [verdict_label(c) for c in codes] == ["first pledge", *codes[1:]]
+    with i18n.language("zh-Hans"):
+        assert [verdict_label(c) for c in codes] == ["首次提出", "保持不变", "提高要求", "降低要求", "已实现，续设目标", "推迟",
+                                                     "新目标", "阶段性目标", "提前"]
+        # the codes themselves, which code compares, stay as they are
+        ind = indicator("r", unit="ratio", measure="ratio", direction="lower_is_better", lower_bound=1)
+        pls = [pledge("A-001", "r", 2025, "<=", 1.9, unit="ratio", source_id="plan"),
+               pledge("B-001", "r", 2025, "<=", 1.8, unit="ratio", source_id="later")]
+        assert list(pledge_lineage(make_dataset([ind], pls, []))["verdict"]) == ["first", "raised"]
+
+
 def test_inconsistencies_list_both_sources():
     obs = series("inc", {2017: 100, 2018: 110}, source_id="stats") + series("inc", {2017: 101}, source_id="later")
     obs[-1]["current"] = True

@@ -13,6 +13,8 @@ import pandas as pd
 
 from ..data import arguments
 from ..data.dataset import ACHIEVED_STATUSES, Dataset
+from ..data.formats import year as year_text
+from ..data.i18n import pgettext
 
 #: The headline indicators of the four themes: the yearly official series a reader expects to find.
 HEADLINE = (
@@ -38,7 +40,8 @@ HEADLINE = (
 
 
 def year_ranges(years) -> str:
-    """Compact list of years: ``[2015, 2016, 2017, 2019]`` gives ``"2015-2017, 2019"`` ("" if none)."""
+    """Compact list of years: ``[2015, 2016, 2017, 2019]`` gives ``"2015-2017, 2019"`` ("" if none; in Chinese
+    ``"2015—2017年、2019年"``)."""
     years = sorted({int(y) for y in years})
     runs: list[list[int]] = []
     for y in years:
@@ -46,7 +49,9 @@ def year_ranges(years) -> str:
             runs[-1].append(y)
         else:
             runs.append([y])
-    return ", ".join(f"{r[0]}" if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    span = pgettext("year range", "{first}-{last}")
+    return pgettext("list separator", ", ").join(
+        year_text(r[0]) if len(r) == 1 else span.format(first=r[0], last=r[-1]) for r in runs)
 
 
 def coverage(

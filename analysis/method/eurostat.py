@@ -35,6 +35,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..data.i18n import N_, _, pgettext
 from . import rules as R
 
 #: The peer's labels and this project's.
@@ -45,6 +46,16 @@ PEER_TO_STATUS = {
     "limited_progress": "limited",
     "deterioration": "deterioration",
     "not_available": "insufficient_data",
+}
+
+#: The peer's labels in words (``reason``: "published method: substantial progress").
+PEER_LABELS = {
+    "target_achieved": N_("target achieved"),
+    "substantial_progress": N_("substantial progress"),
+    "moderate_progress": N_("moderate progress"),
+    "limited_progress": N_("limited progress"),
+    "deterioration": N_("deterioration"),
+    "not_available": N_("not available"),
 }
 
 
@@ -202,12 +213,13 @@ def assess(p: pd.DataFrame, pairs: pd.DataFrame, thresholds, rules) -> pd.DataFr
                               exponent=rules.limit_exponent)
         rows.append((pledge_id, direction, res))
     out = p.copy()
-    res = pd.DataFrame([r for _, _, r in rows], index=[i for i, _, _ in rows]).reindex(p.index)
-    out["sign"] = [d for _, d, _ in rows] if rows else []
+    res = pd.DataFrame([r for *__, r in rows], index=[i for i, *__ in rows]).reindex(p.index)
+    out["sign"] = [d for __, d, ___ in rows] if rows else []
     out["base_year"] = res["base_year"].astype(float)
     out["base_value"] = res["base_value"].astype(float)
-    out["base_rule"] = np.where(out["base_year"].notna(), "published rule (stated baseline year, else "
-                                f"{rules.eurostat_base_year}; the next year with a figure when absent)", "")
+    out["base_rule"] = np.where(out["base_year"].notna(), _("published rule (stated baseline year, else {year}; the next "
+                                                            "year with a figure when absent)").format(
+        year=rules.eurostat_base_year), "")
     out["base_from"] = np.where(out["base_year"].notna(), "observation", "")
     out["latest_year"] = res["current_year"].astype(float)
     out["latest_value"] = res["current_value"].astype(float)
@@ -224,7 +236,9 @@ def assess(p: pd.DataFrame, pairs: pd.DataFrame, thresholds, rules) -> pd.DataFr
     out["peer_status"] = res["peer_status"].astype(str)
     out["score"] = res["score"].astype(float)
     out["status"] = out["peer_status"].map(PEER_TO_STATUS)
-    out["reason"] = "published method: " + out["peer_status"].str.replace("_", " ")
+    published = _("published method: {label}")
+    out["reason"] = [published.format(label=_(PEER_LABELS[s]) if s in PEER_LABELS else s.replace("_", " "))
+                     for s in out["peer_status"]]
     out["tolerance"] = 0.0
     for col in ("target_year_value", "bound_value", "bound_year"):
         out[col] = np.nan
@@ -259,7 +273,13 @@ def method_sentence(table: pd.DataFrame, other: pd.DataFrame) -> str:
     """'Verdicts use the refined method; under the eurostat method N of M would differ ...'."""
     a, b = str(table["method"].iloc[0]), str(other["method"].iloc[0])
     differ = compare_methods(table, other)
-    return (
-        f"Verdicts here use the **{a}** method (the published Eurostat / Open SDG method with the departures "
-        f"listed in the README). Under the **{b}** method {len(differ)} of {len(table)} verdicts would differ."
-    )
+    return _(
+        "Verdicts here use the **{method}** method (the published Eurostat / Open SDG method with the departures "
+        "listed in the README). Under the **{other}** method {differ} of {total} verdicts would differ."
+    ).format(method=method_name(a), other=method_name(b), differ=len(differ), total=len(table))
+
+
+def method_name(method: str) -> str:
+    """A method's name as the reader's edition writes it (``refined``, ``eurostat``)."""
+    names = {"refined": pgettext("method", "refined"), "eurostat": pgettext("method", "eurostat")}
+    return names.get(method, method)

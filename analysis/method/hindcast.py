@@ -24,12 +24,18 @@ from scipy.special import stdtr, stdtrit
 
 from ..data import arguments
 from ..data.dataset import Dataset, since_last_break
+from ..data.i18n import N_, _
 from .progress import achieved_observations, pledge_frame
 from .rules import DIRECTION_COMPARATORS, LEVEL_COMPARATORS
 from .trends import KEYS, KINDS, MIN_POINTS, predict
 
 #: Readers' names of the trend models.
-KIND_LABELS = {"rw_drift": "random walk with drift", "ols": "straight-line (OLS)"}
+KIND_LABELS = {"rw_drift": N_("random walk with drift"), "ols": N_("straight-line (OLS)")}
+
+
+def kind_label(kind: str) -> str:
+    """A trend model's name in the reader's language (its code where it has none)."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,7 @@ def interval(fit: dict, x0, kind: str, alpha: float):
 
 def probability(fit: dict, x0: float, target: float, sign: float, kind: str) -> float:
     """Probability that the value at ``x0`` meets ``target`` in the direction ``sign``."""
-    mean, _, _, se = interval(fit, [x0], kind, 0.1)
+    mean, __, ___, se = interval(fit, [x0], kind, 0.1)
     t_target = np.log(target) if fit["log"] else target
     if not np.isfinite(t_target):
         return float("nan")
@@ -145,7 +151,7 @@ def hindcast(dataset: Dataset, kind: str = "rw_drift", alpha: float = 0.1, min_p
                 continue
             fits[(key, years[k])] = fit
             later = years[k + 1 :]
-            mean, lower, upper, _ = interval(fit, later, kind, alpha)
+            mean, lower, upper, __ = interval(fit, later, kind, alpha)
             if log:
                 mean, lower, upper = np.exp(mean), np.exp(lower), np.exp(upper)
             actual = values[k + 1 :]
@@ -170,7 +176,7 @@ def _probabilities(dataset: Dataset, fits: dict, kind: str, min_points: int) -> 
     for (key, origin), fit in fits.items():
         by_series.setdefault(key, []).append((origin, fit))
     rows = []
-    for (_, r), s in zip(at_target.iterrows(), sign):
+    for (__, r), s in zip(at_target.iterrows(), sign):
         outcome = float(s * (r["value"] - r["target_value"]) >= -1e-9 * max(1.0, abs(r["target_value"])))
         for origin, fit in by_series.get((r["indicator_id"], r["geography"]), []):
             if origin < r["target_year"]:
@@ -206,12 +212,14 @@ def chart(results, alpha: float = 0.1):
         table = coverage_by_horizon(res)
         table = table[table["forecasts"] >= 5]
         ax.plot(table.index, table["coverage"] * 100, marker="o",
-                label=f"{KIND_LABELS.get(res.kind, res.kind)}: {res.coverage:.0%} overall ({res.n_forecasts} forecasts)")
-    ax.axhline((1 - alpha) * 100, color="#555555", linestyle="--", label=f"promised {1 - alpha:.0%}")
-    ax.set_xlabel("years ahead of the last figure used")
-    ax.set_ylabel("figures inside the interval (%)")
+                label=_("{model}: {coverage} overall ({forecasts} forecasts)").format(
+                    model=kind_label(res.kind), coverage=f"{res.coverage:.0%}", forecasts=res.n_forecasts))
+    ax.axhline((1 - alpha) * 100, color="#555555", linestyle="--",
+               label=_("promised {level}").format(level=f"{1 - alpha:.0%}"))
+    ax.set_xlabel(_("years ahead of the last figure used"))
+    ax.set_ylabel(_("figures inside the interval (%)"))
     ax.set_ylim(0, 105)
-    ax.set_title("How often the prediction intervals held (hindcast)")
+    ax.set_title(_("How often the prediction intervals held (hindcast)"))
     ax.legend(loc="lower left", fontsize=8)
     fig.tight_layout()
     return fig
@@ -219,17 +227,15 @@ def chart(results, alpha: float = 0.1):
 
 def sentence(result: Hindcast, others=()) -> str:
     """The hindcast's finding in one sentence (and how the other models did)."""
-    text = (
-        f"Fitted on the figures up to each year and checked against every later figure, the "
-        f"{KIND_LABELS.get(result.kind, result.kind)} projections this report uses ({result.n_series} series, {result.n_forecasts} forecasts) "
-        f"put {result.coverage:.0%} of the later figures inside their {1 - result.alpha:.0%} prediction interval; "
-        f"the Brier score of the probability of meeting a target is {result.brier:.3f} over "
-        f"{len(result.probabilities)} forecasts of pledges whose target year has a figure (0 is perfect, "
-        f"0.25 is a coin toss)."
-    )
+    text = _(
+        "Fitted on the figures up to each year and checked against every later figure, the {model} projections this "
+        "report uses ({series} series, {forecasts} forecasts) put {coverage} of the later figures inside their "
+        "{level} prediction interval; the Brier score of the probability of meeting a target is {brier} over "
+        "{pledge_forecasts} forecasts of pledges whose target year has a figure (0 is perfect, 0.25 is a coin toss)."
+    ).format(model=kind_label(result.kind), series=result.n_series, forecasts=result.n_forecasts,
+             coverage=f"{result.coverage:.0%}", level=f"{1 - result.alpha:.0%}", brier=f"{result.brier:.3f}",
+             pledge_forecasts=len(result.probabilities))
     for other in others:
-        text += (
-            f" The {KIND_LABELS.get(other.kind, other.kind)} model would cover {other.coverage:.0%} "
-            f"(Brier {other.brier:.3f})."
-        )
+        text += _(" The {model} model would cover {coverage} (Brier {brier}).").format(
+            model=kind_label(other.kind), coverage=f"{other.coverage:.0%}", brier=f"{other.brier:.3f}")
     return text

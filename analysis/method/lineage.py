@@ -6,6 +6,24 @@ import numpy as np
 import pandas as pd
 
 from ..data.dataset import Dataset
+from ..data.i18n import pgettext
+
+
+def verdict_label(verdict: str) -> str:
+    """A lineage ``verdict`` code as a reader reads it, in the reader's language ("first pledge", "raised"; in
+    Chinese "首次提出", "提高要求"). The codes themselves stay as they are: code compares them."""
+    labels = {
+        "first": pgettext("lineage", "first pledge"),
+        "kept": pgettext("lineage", "kept"),
+        "raised": pgettext("lineage", "raised"),
+        "lowered": pgettext("lineage", "lowered"),
+        "met, then extended": pgettext("lineage", "met, then extended"),
+        "postponed": pgettext("lineage", "postponed"),
+        "new target": pgettext("lineage", "new target"),
+        "milestone": pgettext("lineage", "milestone"),
+        "brought forward": pgettext("lineage", "brought forward"),
+    }
+    return labels.get(verdict, str(verdict).replace("_", " "))
 
 
 def pledge_lineage(dataset: Dataset) -> pd.DataFrame:

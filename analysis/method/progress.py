@@ -51,6 +51,7 @@ import pandas as pd
 from ..data import arguments
 from ..data.dataset import ACHIEVED_STATUSES, Dataset, break_years
 from ..data.formats import number
+from ..data.i18n import _
 from . import rules as R
 from .period_sums import period_sums, weakest_kind
 from .rules import DEFAULTS, Rules, Thresholds  # noqa: F401 - the method's parameters, set here
@@ -260,7 +261,7 @@ def _refined(p: pd.DataFrame, pairs: pd.DataFrame, as_of: int, thresholds: Thres
     rule = np.where(direction_only, "cagr", R.rate_rule(p["measure"].to_numpy(), b, lv, t, rules.by_measure))
     observed, required = R.rates(rule, b, lv, t, by, ly, ty)
     ratio = R.signed_ratio(rule, observed, required, b, lv, t, sign)
-    tol, _ = R.tolerance(p, sign, np.where(np.isfinite(b), b, lv), rules.about_tolerance, rules.bound_tolerance)
+    tol, __ = R.tolerance(p, sign, np.where(np.isfinite(b), b, lv), rules.about_tolerance, rules.bound_tolerance)
     limit = np.where(sign > 0, p["upper_bound"].to_numpy(float), p["lower_bound"].to_numpy(float))
     coeff = R.limit_coefficient(b, limit, rules.limit_exponent)
     growth = R.direction_growth(b, lv, by, ly, sign)
@@ -297,6 +298,7 @@ def _refined(p: pd.DataFrame, pairs: pd.DataFrame, as_of: int, thresholds: Thres
     p["peer_status"] = ""
     p["score"] = np.nan
     _decisive_figure(p, decided_by)
+    p["base_rule"] = [_(rule) if rule else rule for rule in p["base_rule"]]  # in the reader's words, once compared
     return p
 
 
@@ -325,46 +327,57 @@ def classify(f: dict, thresholds: Thresholds, rules: Rules):
     high, med, low = (thresholds.no_target_high * c, thresholds.no_target_med * c, thresholds.no_target_low * c)
     ratio = f["ratio"]
     tol_text = np.array([f"{x:.3g}" for x in tol])
+    short_at_ty = _("figure for the target year is short of the target, within {tolerance} of it")
+    short_latest = _("latest figure is short of the target, within {tolerance} of it")
     last = f["last_known"]
     rules_list = [
         # (condition, status, reason, decided by)
-        (only & due & has_ty & has_base & held, "met", "the figure for the target year moved in the pledged direction", "target_year"),
-        (only & due & has_ty & has_base & ~held, "missed", "the figure for the target year did not move in the pledged direction", "target_year"),
-        (~only & due & has_ty & R.meets(tyv, t, s), "met", "figure for the target year meets the target", "target_year"),
+        (only & due & has_ty & has_base & held, "met", _("the figure for the target year moved in the pledged direction"),
+         "target_year"),
+        (only & due & has_ty & has_base & ~held, "missed",
+         _("the figure for the target year did not move in the pledged direction"), "target_year"),
+        (~only & due & has_ty & R.meets(tyv, t, s), "met", _("figure for the target year meets the target"), "target_year"),
         (~only & due & has_ty & R.within(tyv, t, s, tol), "within_tolerance",
-         np.char.add(np.char.add("figure for the target year is short of the target, within ", tol_text), " of it"), "target_year"),
-        (~only & due & has_ty, "missed", "figure for the target year falls short of the target", "target_year"),
-        (~only & due & bound_at_ty & met_b, "met", "a bound for the target year settles it: met", "bound"),
-        (~only & due & bound_at_ty & unmet_b, "missed", "a bound for the target year settles it: not met", "bound"),
-        (~has_latest & ~only & newer_bound & met_b, "achieved", "a bound published since the pledge meets the target", "bound"),
+         np.array([short_at_ty.format(tolerance=x) for x in tol_text], dtype=object), "target_year"),
+        (~only & due & has_ty, "missed", _("figure for the target year falls short of the target"), "target_year"),
+        (~only & due & bound_at_ty & met_b, "met", _("a bound for the target year settles it: met"), "bound"),
+        (~only & due & bound_at_ty & unmet_b, "missed", _("a bound for the target year settles it: not met"), "bound"),
+        (~has_latest & ~only & newer_bound & met_b, "achieved", _("a bound published since the pledge meets the target"),
+         "bound"),
         (~has_latest & np.isfinite(last), "insufficient_data", _no_latest_reasons(last, f["last_level"], ty, f["direct"]), ""),
-        (~has_latest, "insufficient_data", "no achieved figure up to as_of", ""),
+        (~has_latest, "insufficient_data", _("no achieved figure up to as_of"), ""),
         (stale, "insufficient_data",
-         f"recency rule: the latest figure is more than {rules.max_age} years older than the assessment year", ""),
-        (~only & R.meets(lv, t, s), "achieved", "latest figure already meets the target", "latest"),
-        (~only & newer_bound & met_b, "achieved", "a bound more recent than the latest figure meets the target", "bound"),
+         _("recency rule: the latest figure is more than {years} years older than the assessment year").format(
+             years=rules.max_age), ""),
+        (~only & R.meets(lv, t, s), "achieved", _("latest figure already meets the target"), "latest"),
+        (~only & newer_bound & met_b, "achieved", _("a bound more recent than the latest figure meets the target"), "bound"),
         (~only & R.within(lv, t, s, tol), "within_tolerance",
-         np.char.add(np.char.add("latest figure is short of the target, within ", tol_text), " of it"), "latest"),
-        (~has_base | single, "insufficient_data", "only one point in time (base = latest)", ""),
-        (only & ~np.isfinite(g), "insufficient_data", "compound growth undefined (a zero or a change of sign)", ""),
-        (only & (g >= high), "on_track", "no numeric target: annual growth in the pledged direction at or above the 1.5 % threshold (scaled near a limit)", "latest"),
-        (only & (g >= med), "acceleration_needed", "no numeric target: annual growth in the pledged direction between the 0.5 % and 1.5 % thresholds", "latest"),
-        (only & (g >= low), "limited", "no numeric target: annual growth in the pledged direction below the 0.5 % threshold", "latest"),
-        (only, "deterioration", "no numeric target: moved against the pledged direction", "latest"),
-        (moving_away, "deterioration", "latest figure moved away from the target", "latest"),
-        (~np.isfinite(ratio), "insufficient_data", "no meaningful ratio (the required change is zero)", ""),
-        (ratio >= thresholds.on_track, "on_track", f"R >= {thresholds.on_track}", "latest"),
+         np.array([short_latest.format(tolerance=x) for x in tol_text], dtype=object), "latest"),
+        (~has_base | single, "insufficient_data", _("only one point in time (base = latest)"), ""),
+        (only & ~np.isfinite(g), "insufficient_data", _("compound growth undefined (a zero or a change of sign)"), ""),
+        (only & (g >= high), "on_track", _("no numeric target: annual growth in the pledged direction at or above the "
+                                           "1.5 % threshold (scaled near a limit)"), "latest"),
+        (only & (g >= med), "acceleration_needed", _("no numeric target: annual growth in the pledged direction between "
+                                                     "the 0.5 % and 1.5 % thresholds"), "latest"),
+        (only & (g >= low), "limited", _("no numeric target: annual growth in the pledged direction below the 0.5 % "
+                                         "threshold"), "latest"),
+        (only, "deterioration", _("no numeric target: moved against the pledged direction"), "latest"),
+        (moving_away, "deterioration", _("latest figure moved away from the target"), "latest"),
+        (~np.isfinite(ratio), "insufficient_data", _("no meaningful ratio (the required change is zero)"), ""),
+        (ratio >= thresholds.on_track, "on_track", _("R >= {threshold}").format(threshold=thresholds.on_track), "latest"),
         (ratio >= thresholds.acceleration_needed, "acceleration_needed",
-         f"{thresholds.acceleration_needed} <= R < {thresholds.on_track}", "latest"),
-        (ratio >= thresholds.limited, "limited", f"{thresholds.limited} <= R < {thresholds.acceleration_needed}", "latest"),
+         _("{lower} <= R < {upper}").format(lower=thresholds.acceleration_needed, upper=thresholds.on_track), "latest"),
+        (ratio >= thresholds.limited, "limited",
+         _("{lower} <= R < {upper}").format(lower=thresholds.limited, upper=thresholds.acceleration_needed), "latest"),
     ]  # fmt: skip
     conditions = [np.asarray(r[0], bool) for r in rules_list]
     status = np.select(conditions, [r[1] for r in rules_list], default="deterioration")
     reason = np.select(conditions, [np.broadcast_to(np.asarray(r[2], dtype=object), len(t)) for r in rules_list],
-                       default=f"R < {thresholds.limited}")
+                       default=_("R < {threshold}").format(threshold=thresholds.limited))
     decided = np.select(conditions, [r[3] for r in rules_list], default="latest")
     overdue = due & ~has_ty & ~np.isin(status, ["met", "missed"])
-    reason = np.where(overdue, [f"{r}; no figure for the target year yet" for r in reason], reason)
+    pending = _("{reason}; no figure for the target year yet")
+    reason = np.where(overdue, [pending.format(reason=r) for r in reason], reason)
     return status.astype(object), reason.astype(str), decided
 
 
@@ -376,13 +389,16 @@ def _no_latest_reasons(last, last_level, target_year, direct) -> np.ndarray:
         if not np.isfinite(year):
             out.append("")
         elif not np.isfinite(level):
-            out.append(f"only a bound (last: {int(year)}), which does not settle the target and gives no pace")
+            out.append(_("only a bound (last: {year}), which does not settle the target and gives no pace").format(
+                year=int(year)))
         elif level > ty:
-            out.append(f"only figures after the target year (last: {int(level)}), which say nothing of it")
+            out.append(_("only figures after the target year (last: {year}), which say nothing of it").format(
+                year=int(level)))
         elif is_direct:
-            out.append(f"no figure for a year the pledge covers (last figure: {int(level)})")
+            out.append(_("no figure for a year the pledge covers (last figure: {year})").format(year=int(level)))
         else:
-            out.append(f"recency rule: no figure since the year before the pledge (last figure: {int(level)})")
+            out.append(_("recency rule: no figure since the year before the pledge (last figure: {year})").format(
+                year=int(level)))
     return np.array(out, dtype=object)
 
 

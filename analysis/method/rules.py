@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..data.i18n import N_, _, pgettext
+
 #: Observation comparators that state a level (exact or about); ``>=``/``<=`` state a bound.
 LEVEL_COMPARATORS = ("=", "~")
 BOUND_COMPARATORS = (">=", "<=")
@@ -76,14 +78,15 @@ class Rules:
 DEFAULTS = {"thresholds": Thresholds(), "rules": Rules()}
 
 
+#: The rule that gave a pledge's base, in words (``base_rule``; translated where the table is made).
 BASE_RULES = {
-    "stated": "stated baseline",
-    "stated_year": "figure for the stated baseline year (or the first after it)",
-    "year_before": "figure for the year before the pledge",
-    "pledge_year": "figure for the year of the pledge",
-    "after": "first figure after the pledge",
-    "earliest": "earliest figure",
-    "undated": "earliest figure (document undated)",
+    "stated": N_("stated baseline"),
+    "stated_year": N_("figure for the stated baseline year (or the first after it)"),
+    "year_before": N_("figure for the year before the pledge"),
+    "pledge_year": N_("figure for the year of the pledge"),
+    "after": N_("first figure after the pledge"),
+    "earliest": N_("earliest figure"),
+    "undated": N_("earliest figure (document undated)"),
 }
 
 
@@ -362,22 +365,28 @@ def basis_note(comparator, status, value, year, bound_comparator, bound_value, b
         comparator, status, value, year, bound_comparator, bound_value, bound_year, bound_decides, sum_from
     ):
         parts = []
-        bound = f"{_bound_words(bc)} {fmt(bv)} ({int(byr)})" if np.isfinite(bv) else ""
+        bound = _bound_text(bc, fmt(bv), int(byr)) if np.isfinite(bv) else ""
         if np.isfinite(sf) and np.isfinite(bv):
-            bound = (f"the yearly figures found for {int(sf)}-{int(byr)} add up to at least {fmt(bv)} "
-                     "(some years have no figure)")
+            bound = _("the yearly figures found for {start}-{end} add up to at least {value} "
+                      "(some years have no figure)").format(start=int(sf), end=int(byr), value=fmt(bv))
         if decides:
-            parts.append(f"rests on a bound: {bound}")
+            parts.append(_("rests on a bound: {bound}").format(bound=bound))
         else:
             if comp == "~" and np.isfinite(v):
-                parts.append(f"rests on an approximate figure (about {fmt(v)}, {int(y)})")
+                parts.append(_("rests on an approximate figure (about {value}, {year})").format(value=fmt(v), year=int(y)))
             if st == "preliminary" and np.isfinite(v):
-                parts.append(f"rests on a preliminary figure ({fmt(v)}, {int(y)})")
+                parts.append(_("rests on a preliminary figure ({value}, {year})").format(value=fmt(v), year=int(y)))
             if bc in BOUND_COMPARATORS and np.isfinite(bv):
-                parts.append(f"also known: {bound}" if np.isfinite(sf) else f"also published: {bound}")
-        notes.append("; ".join(parts))
+                parts.append(_("also known: {bound}").format(bound=bound) if np.isfinite(sf)
+                             else _("also published: {bound}").format(bound=bound))
+        notes.append(pgettext("list separator", "; ").join(parts))
     return notes
 
 
-def _bound_words(comparator: str) -> str:
-    return {">=": "more than", "<=": "less than"}.get(comparator, "")
+def _bound_text(comparator: str, value: str, year: int) -> str:
+    """A bound in words: "more than 70,000 (2023)"."""
+    if comparator == ">=":
+        return _("more than {value} ({year})").format(value=value, year=year)
+    if comparator == "<=":
+        return _("less than {value} ({year})").format(value=value, year=year)
+    return f" {value} ({year})"
