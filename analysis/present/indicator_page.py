@@ -181,7 +181,9 @@ def _derived(name: str, dataset: data.Dataset, compute, *args) -> pd.DataFrame:
     everything = _sliced_from(dataset)
     if everything is None:
         return compute(dataset, *args)
-    key = (dataset.key, name, dataset.all_vintages, i18n.current(), *args)  # the reasons are in words
+    if i18n.current() != i18n.DEFAULT:  # its words (the verdicts' reasons) are remembered per language
+        name = f"{name}@{i18n.current()}"
+    key = (dataset.key, name, dataset.all_vintages, *args)
     if key not in _CACHE:
         asked = _CACHE.setdefault(("asked", *key), set())
         asked.add(dataset.indicator_id)
@@ -380,14 +382,21 @@ def header(dataset: data.Dataset, indicator_id: str) -> str:
     return "\n".join(lines)
 
 
+#: Chinese: the word for a unit's multiple of its base unit (``billion yuan`` is 十亿元, ``GW`` 百万千瓦).
+_ZH_MULTIPLES = {1e9: "十亿", 1e6: "百万", 1e4: "万"}
+
+
 def unit_name(unit) -> str:
-    """An indicator's unit as a heading names it: its id in English (``yuan``, ``count``); in Chinese
-    its word (``元``; ``count`` and ``ratio``, which a number leaves out, by name)."""
+    """An indicator's unit as a heading or an axis names it, for values as the dataset records them: its
+    id in English (``billion yuan``, ``count``); in Chinese its words (``十亿元``, ``%``; ``count`` and
+    ``ratio``, which a number leaves out, by name)."""
     unit = str(unit)
     if not i18n.is_chinese():
         return unit
-    return formats.unit_label(unit) or {"count": pgettext("unit", "count"), "ratio": pgettext("unit", "ratio")}.get(
-        unit, unit)
+    if unit in ("count", "ratio"):
+        return {"count": pgettext("unit", "count"), "ratio": pgettext("unit", "ratio")}[unit]
+    factor, word, __ = formats.ZH_UNITS.get(unit, (1, unit, False))
+    return (_ZH_MULTIPLES.get(factor, "") + word) if factor in _ZH_MULTIPLES or factor == 1 else unit
 
 
 def summary(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of: int) -> str:
