@@ -698,3 +698,138 @@ def test_builder_and_present_agree_on_the_table_files():
     from analysis.builder import downloads as built_downloads
 
     assert built_downloads.TABLE_FILES == downloads.TABLE_FILES
+
+
+# --- the Chinese edition (issue 25): the page's words in Chinese, the English ones unchanged --------
+
+from analysis.data import i18n  # noqa: E402
+from analysis.present import citation, corrections  # noqa: E402
+
+
+def test_title_in_chinese_is_the_chinese_name_with_the_english_one_under_it(dataset):
+    with i18n.language("zh-Hans"):
+        assert page.title(dataset, "urban_rural_income_ratio") == (
+            '# 城乡居民收入倍差：目标与实际\n\n<p class="zjcp-name-en" lang="en">Urban&#45;rural income ratio</p>')
+    assert page.title(dataset, "urban_rural_income_ratio") == "# Urban&#45;rural income ratio (城乡居民收入倍差)"
+
+
+def test_summary_sentence_in_chinese_and_english(dataset, table):
+    with i18n.language("zh-Hans"):
+        assert page.summary(dataset, table, "gdp", 2025) == (
+            "嘉兴、浙江共有2个目标任务、20个实际值，评估截至2025年：进展有限1个、需加快进度1个。")
+        assert page.summary(dataset, table, "urban_rural_income_ratio", 2025) == (
+            "嘉兴、浙江共有4个目标任务、13个实际值，评估截至2025年：如期实现3个、提前实现1个。")
+    assert page.summary(dataset, table, "gdp", 2025) == (
+        "2 pledges and 20 achieved figures for Jiaxing&#44; Zhejiang, assessed as of 2025: 1 limited, 1 acceleration needed.")
+    assert page.summary(dataset, table, "urban_rural_income_ratio", 2025) == (
+        "4 pledges and 13 achieved figures for Jiaxing&#44; Zhejiang, assessed as of 2025: 3 met, 1 achieved.")
+
+
+def test_pledge_table_header_in_chinese_and_english(dataset, table):
+    def head(html_text: str) -> str:
+        return html_text[html_text.index("<caption>"):html_text.index("</thead>") + len("</thead>")]
+
+    with i18n.language("zh-Hans"):
+        chinese = page.pledge_table(dataset, table, "gdp")
+    assert head(chinese) == (
+        "<caption>目标任务：评估结论及其构成</caption><thead><tr>"
+        + "".join(f'<th scope="col">{c}</th>' for c in ("目标任务", "地区", "目标值", "评估结论", "判定理由", "基数", "最新值",
+                                                      "实际速度", "所需速度", "R", "按期实现概率", "来源"))
+        + "</tr></thead>")
+    assert '<td data-label="地区">嘉兴</td>' in chinese and '<td data-label="评估结论">进展有限</td>' in chinese
+    assert head(page.pledge_table(dataset, table, "gdp")) == (
+        "<caption>Pledges: verdict and its components</caption><thead><tr>"
+        + "".join(f'<th scope="col">{c}</th>' for c in ("pledge", "place", "target", "verdict", "why", "base", "latest",
+                                                      "observed rate", "required rate", "R", "P(met on time)", "source"))
+        + "</tr></thead>")
+
+
+def test_chart_text_and_what_would_settle_a_pledge_in_chinese(dataset, table):
+    with i18n.language("zh-Hans"):
+        assert page.chart_alt(dataset, table, "urban_rural_income_ratio", 2025) == (
+            "图表：城乡居民收入倍差：嘉兴由2016年的1&#46;69变为2022年的1&#46;56；浙江由2015年的2&#46;07变为2025年的1&#46;81；"
+            "图中以星形标出4个目标值。")
+        row = table[table["pledge_id"] == "ZJGWR23-005"].iloc[0]
+        assert page.settle_sentence(row) == "最终评估结论（如期实现或未实现）有待浙江2027年的官方数据。"
+        assert page.navigation() == "[全部报告](../index.html) · [全部目标任务（检索）](../pledges.html)"
+    assert page.chart_alt(dataset, table, "urban_rural_income_ratio", 2025) == (
+        "Chart&#58; Urban&#45;rural income ratio&#58; Jiaxing from 1&#46;69 in 2016 to 1&#46;56 in 2022&#59; Zhejiang from "
+        "2&#46;07 in 2015 to 1&#46;81 in 2025&#59; 4 target&#40;s&#41; marked with stars&#46;")
+    assert page.settle_sentence(row) == "The final verdict (met or missed) waits for an official figure for Zhejiang for 2027."
+
+
+def test_statuses_places_and_sources_in_chinese(dataset):
+    with i18n.language("zh-Hans"):
+        assert [page.status_words(s) for s in ("met", "achieved", "within_tolerance", "on_track", "acceleration_needed",
+                                               "limited", "deterioration", "missed", "insufficient_data")] == [
+            "如期实现", "提前实现", "差距在容差内", "基本符合预期", "需加快进度", "进展有限", "逆向变化", "未实现", "数据不足"]
+        assert [page.place_name(p) for p in ("Zhejiang", "Jiaxing", "Ningbo-Zhoushan Port", "Nowhere")] == [
+            "浙江", "嘉兴", "宁波舟山港", "Nowhere"]
+        # a source by its original title (here Chinese), linked or with its document
+        assert page.source_cell(dataset, "zj_stat_communique_2025").text == "2025年浙江省国民经济和社会发展统计公报"
+        assert page.source_cell(dataset, "zj_gwr_2026") == "2026年浙江省政府工作报告（文件005_zhejiang_gwr_2026_zh.txt）"
+    assert page.status_words("acceleration_needed") == "acceleration needed"
+    assert page.source_cell(dataset, "zj_stat_communique_2025").text == (
+        "Statistical Communique of Zhejiang Province on the 2025 National Economic and Social Development")
+    assert page.source_cell(dataset, "zj_gwr_2026") == (
+        "Report on the Work of the Government 2026 (Zhejiang) (document 005_zhejiang_gwr_2026_zh.txt)")
+
+
+def test_downloads_section_in_chinese_keeps_the_file_names():
+    names = ["figures.csv", "figures.json", "chart-1.svg"]
+    with i18n.language("zh-Hans"):
+        assert downloads.section("gdp", names) == (
+            "## 下载\n\n本页所依据的数据，可供电子表格或程序使用；列名沿用数据集`datapackage.json`中的名称，其后为评估结论的各项构成。\n\n"
+            "- 全部数据（含各版本）及其状态、原文和来源：[CSV](gdp/figures.csv) · [JSON](gdp/figures.json)\n"
+            "- 图表：[SVG](gdp/chart-1.svg)")
+    assert downloads.section("gdp", names) == (
+        "## Downloads\n\nThe data behind this page, for a spreadsheet or a program; the column names are those of the "
+        "dataset's `datapackage.json`, then the verdict's components.\n\n"
+        "- Every figure, every vintage, with its status, quote and source: [CSV](gdp/figures.csv) · [JSON](gdp/figures.json)\n"
+        "- The chart: [SVG](gdp/chart-1.svg)")
+
+
+def test_citation_footer_in_chinese_and_english():
+    style = ("margin:2.5rem 0 1rem;padding-top:0.6rem;border-top:1px solid #ddd;color:#4a4a4a;font-size:0.85rem;"
+             "line-height:1.45;overflow-wrap:anywhere")
+    with i18n.language("zh-Hans"):
+        assert citation.footer("1.2.0", "abc1234", "2026-12-07", "2026-12-01") == (
+            f'<footer class="zjcp-cite" id="how-to-cite" aria-label="引用方式" style="{style}">'
+            '<p style="margin:0.3rem 0"><strong>引用方式。</strong>浙江共同富裕追踪：目标与实际，版本'
+            '<span class="zjcp-version">1.2.0</span>（提交<code class="zjcp-commit">abc1234</code>）。构建于'
+            '<time class="zjcp-built" datetime="2026-12-07">2026年12月7日</time>；最近更新于'
+            '<time class="zjcp-updated" datetime="2026-12-01">2026年12月1日</time>（最近一次改变本页所示内容的构建）。</p>'
+            '<p style="margin:0.3rem 0">本页的数据并非出自本项目：每个数据均来自其旁注明的原始来源，并附原文和链接。'
+            "使用数据时请注明该来源；引用本项目选取的数据、作出的评估和更正时，请引用本项目（详见项目仓库中的"
+            "<code>CITATION.cff</code>）。</p></footer>")
+        assert "本系列报告中的数据并非出自本项目" in citation.footer("1", "c", "2026-12-07", "2026-12-01", "in these reports")
+    assert citation.footer("1.2.0", "abc1234", "2026-12-07", "2026-12-01") == (
+        f'<footer class="zjcp-cite" id="how-to-cite" aria-label="How to cite" style="{style}">'
+        '<p style="margin:0.3rem 0"><strong>How to cite.</strong> Zhejiang Common Prosperity tracker: pledges against '
+        'results, version <span class="zjcp-version">1.2.0</span> (commit <code class="zjcp-commit">abc1234</code>). '
+        'Built on <time class="zjcp-built" datetime="2026-12-07">2026-12-07</time>; last updated '
+        '<time class="zjcp-updated" datetime="2026-12-01">2026-12-01</time> (the last build that changed what this '
+        "page shows).</p>"
+        "<p style=\"margin:0.3rem 0\">The figures on this page are not this project's: each comes from the original "
+        "source named beside it, with its verbatim quote and a link. Credit that source when you use a figure, "
+        "and cite this project for the selection of figures, the assessments and the corrections "
+        "(<code>CITATION.cff</code> in the project's repository has the details).</p></footer>")
+
+
+def test_corrections_page_and_block_in_chinese(everything):
+    n = len(everything.corrections)
+    with i18n.language("zh-Hans"):
+        chinese = corrections.render(everything)
+        block = corrections.block(everything, "gdp")
+    assert '<html lang="zh-Hans">' in chinese and "<title>已发布数据的更正记录</title>" in chinese
+    assert "<h1>已发布数据的更正记录</h1>" in chinese
+    assert f"<p>已发布的数据共有{n}项更正，每项均附原因和依据。更正均来自数据集中的更正记录<code>data/corrections.csv</code>：" in chinese
+    assert '<h2 id="on-2026-12-01">2026年12月1日：' in chinese  # the anchor stays the ISO date
+    assert block.startswith('<h3 id="corrections">数据更正记录</h3><p>这些数据、本指标或其目标任务发布后共有')
+    assert '<td data-label="日期">2026年12月1日</td>' in block and "嘉兴2020年数据，来源<code>jx_stat_communique_2021</code>" in block
+    english = corrections.render(everything)
+    assert '<html lang="en">' in english and "<h1>Corrections to published figures</h1>" in english
+    assert f"<p>{n} corrections made to figures after they were published, each with its reason\nand its evidence. " in english
+    assert corrections.block(everything, "gdp").startswith(
+        '<h3 id="corrections">Corrections to these figures</h3><p>4 corrections made to these figures, this indicator '
+        'or its pledges after they were published, as the corrections register records them')

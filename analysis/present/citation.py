@@ -10,9 +10,16 @@ inline (the pages allow inline styles, no script), so it looks the same on every
 from __future__ import annotations
 
 import html
+import re
 
-#: The project as a citation names it (``CITATION.cff`` says the same).
-TITLE = "Zhejiang Common Prosperity tracker: pledges against results"
+from ..data import formats, i18n
+from ..data.i18n import N_, _
+
+#: The project as a citation names it (``CITATION.cff`` says the same; translated where shown).
+TITLE = N_("Zhejiang Common Prosperity tracker: pledges against results")
+
+#: Where the figures are, as the build says it (:func:`footer`'s ``where``; translated where shown).
+WHERE = (N_("on this page"), N_("in these reports"))
 
 _STYLE = ("margin:2.5rem 0 1rem;padding-top:0.6rem;border-top:1px solid #ddd;color:#4a4a4a;font-size:0.85rem;"
           "line-height:1.45;overflow-wrap:anywhere")
@@ -20,18 +27,34 @@ _STYLE = ("margin:2.5rem 0 1rem;padding-top:0.6rem;border-top:1px solid #ddd;col
 
 def footer(version: str, commit: str, built: str, updated: str, where: str = "on this page") -> str:
     """The citation block (HTML): version, commit, build date, last-updated date and the credit owed to
-    the original sources of the figures ``where`` (``"on this page"``, ``"in these reports"``)."""
-    v, c, b, u, w = (html.escape(str(x)) for x in (version, commit, built, updated, where))
-    return (f'<footer class="zjcp-cite" id="how-to-cite" aria-label="How to cite" style="{_STYLE}">'
-            f'<p style="margin:0.3rem 0"><strong>How to cite.</strong> {html.escape(TITLE)}, version '
-            f'<span class="zjcp-version">{v}</span> (commit <code class="zjcp-commit">{c}</code>). '
-            f'Built on <time class="zjcp-built" datetime="{b}">{b}</time>; last updated '
-            f'<time class="zjcp-updated" datetime="{u}">{u}</time> (the last build that changed what this '
-            f"page shows).</p>"
-            f'<p style="margin:0.3rem 0">The figures {w} are not this project\'s: each comes from the original '
-            "source named beside it, with its verbatim quote and a link. Credit that source when you use a figure, "
-            "and cite this project for the selection of figures, the assessments and the corrections "
-            "(<code>CITATION.cff</code> in the project's repository has the details).</p></footer>")
+    the original sources of the figures ``where`` (:data:`WHERE`: ``"on this page"``, ``"in these reports"``),
+    in the current language (the classes, ids and ``datetime`` attributes are the same in every language)."""
+    v, c, b, u, w = (html.escape(str(x)) for x in (version, commit, built, updated, _(str(where))))
+    first = _('<strong>How to cite.</strong> {title}, version <span class="zjcp-version">{version}</span> (commit '
+              '<code class="zjcp-commit">{commit}</code>). Built on <time class="zjcp-built" datetime="{built}">'
+              '{built_text}</time>; last updated <time class="zjcp-updated" datetime="{updated}">{updated_text}</time> '
+              "(the last build that changed what this page shows).").format(
+                  title=html.escape(_(TITLE)), version=v, commit=c, built=b, built_text=html.escape(_date(built)),
+                  updated=u, updated_text=html.escape(_date(updated)))
+    second = _("The figures {where} are not this project's: each comes from the original source named beside it, "
+               "with its verbatim quote and a link. Credit that source when you use a figure, and cite this project "
+               "for the selection of figures, the assessments and the corrections (<code>CITATION.cff</code> in the "
+               "project's repository has the details).").format(where=w)
+    label = html.escape(_("How to cite"))
+    return (f'<footer class="zjcp-cite" id="how-to-cite" aria-label="{label}" style="{_STYLE}">'
+            f'<p style="margin:0.3rem 0">{first}</p><p style="margin:0.3rem 0">{second}</p></footer>')
+
+
+def _date(value) -> str:
+    """A build's date as the page shows it: as the build gives it (``2026-03-03``); in Chinese as a
+    Chinese date (:func:`analysis.data.formats.date`) where it is an ISO date."""
+    text = str(value)
+    if not i18n.is_chinese() or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    try:
+        return formats.date(text)
+    except ValueError:
+        return text
 
 
 def insert(page: str, block: str) -> str:

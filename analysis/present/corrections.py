@@ -18,7 +18,9 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from ..data import formats, i18n
 from ..data.corrections import of_indicator
+from ..data.i18n import N_, _, ngettext, pgettext
 from ..data.schema import KEY_SEPARATOR
 from .index import CONTENT_SECURITY_POLICY
 from .tables import CSS, FONT_STACK, Safe, esc
@@ -28,20 +30,38 @@ FILE = "corrections.html"
 
 #: The columns of a table of corrections on an indicator page; the corrections page groups them by date
 #: under a heading each, so its tables leave the date out (:data:`PAGE_COLUMNS`).
-COLUMNS = ["Date", "Corrected", "Field", "Before", "After", "Why", "Evidence"]
+#: (Translated where shown: :func:`labels`.)
+COLUMNS = [N_("Date"), N_("Corrected"), N_("Field"), N_("Before"), N_("After"), N_("Why"), N_("Evidence")]
 PAGE_COLUMNS = COLUMNS[1:]
 
+#: The template's words come from the catalog (``_()`` and ``ngettext()`` in it; the translations are trusted
+#: markup, the values they are given are escaped).
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
-                          undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+                          undefined=jinja2.StrictUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+_ENV.install_gettext_callables(_, ngettext, newstyle=True, pgettext=pgettext)
+
+
+def labels(columns: list[str]) -> list[str]:
+    """Column headers in the current language."""
+    return [_(c) for c in columns]
+
+
+def _table_name(table: str) -> str:
+    """A table of the dataset as the corrections page names it: its file's name in English, words in Chinese."""
+    words = {"observations": pgettext("table", "observations"), "pledges": pgettext("table", "pledges"),
+             "indicators": pgettext("table", "indicators"), "sources": pgettext("table", "sources")}
+    return words.get(table, table)
 
 
 class _Names:
     """What a table of corrections names rows by: indicators' names, pledges' indicators, sources' titles."""
 
     def __init__(self, dataset):
-        self.indicators = dict(zip(dataset.indicators["indicator_id"], dataset.indicators["name"]))
+        chinese = i18n.is_chinese()  # names from their own columns: name_zh and the original title in Chinese
+        self.indicators = dict(zip(dataset.indicators["indicator_id"],
+                                   dataset.indicators["name_zh" if chinese else "name"]))
         self.pledged = dict(zip(dataset.pledges["pledge_id"], dataset.pledges["indicator_id"]))
-        self.titles = dict(zip(dataset.sources["source_id"], dataset.sources["title_en"]))
+        self.titles = dict(zip(dataset.sources["source_id"], dataset.sources["title" if chinese else "title_en"]))
 
     def indicator_of(self, table: str, row_key: str) -> str:
         """The indicator a corrected row belongs to ("" for a source, which many indicators cite)."""
@@ -63,31 +83,36 @@ class _Names:
         name = esc(self.indicators.get(ind, ind))
         named = f'<a href="{esc(href)}">{name}</a>' if href else name
         if table == "observations":
-            _, place, year, source = row_key.split(KEY_SEPARATOR)
-            return Safe(f'{named}<span class="zt-sub">figure for {esc(place)}, {esc(year)}, from '
-                        f'<code>{esc(source)}</code></span>')
+            __, place, year, source = row_key.split(KEY_SEPARATOR)
+            return Safe(_('{named}<span class="zt-sub">figure for {place}, {year}, from <code>{source}</code></span>')
+                        .format(named=named, place=esc(pgettext("place", place)), year=esc(year), source=esc(source)))
         if table == "pledges":
-            return Safe(f'{named}<span class="zt-sub">pledge <code>{esc(row_key)}</code></span>')
+            return Safe(_('{named}<span class="zt-sub">pledge <code>{pledge}</code></span>').format(
+                named=named, pledge=esc(row_key)))
         if table == "indicators":
-            return Safe(f'{named}<span class="zt-sub">the indicator <code>{esc(row_key)}</code></span>')
+            return Safe(_('{named}<span class="zt-sub">the indicator <code>{indicator}</code></span>').format(
+                named=named, indicator=esc(row_key)))
         title = self.titles.get(row_key, row_key)
-        return Safe(f'{esc(title)}<span class="zt-sub">the source <code>{esc(row_key)}</code></span>')
+        return Safe(_('{title}<span class="zt-sub">the source <code>{source}</code></span>').format(
+            title=esc(title), source=esc(row_key)))
 
 
     @staticmethod
     def _unnamed(table: str, row_key: str) -> Safe:
         if table == "observations":
-            _, place, year, source = row_key.split(KEY_SEPARATOR)
-            return Safe(f"Figure for {esc(place)}, {esc(year)}, from <code>{esc(source)}</code>")
+            __, place, year, source = row_key.split(KEY_SEPARATOR)
+            return Safe(_("Figure for {place}, {year}, from <code>{source}</code>").format(
+                place=esc(pgettext("place", place)), year=esc(year), source=esc(source)))
         if table == "pledges":
-            return Safe(f"Pledge <code>{esc(row_key)}</code>")
-        return Safe("This indicator")
+            return Safe(_("Pledge <code>{pledge}</code>").format(pledge=esc(row_key)))
+        return Safe(_("This indicator"))
 
 
 def _value(value) -> Safe:
     """A value as the CSV file writes it, in a code span (an empty cell said as such)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
-        return Safe('<span class="zt-sub">(empty)</span>')
+        empty = esc(_("(empty)"))
+        return Safe(f'<span class="zt-sub">{empty}</span>')
     return Safe(f"<code>{esc(value)}</code>")
 
 
@@ -102,7 +127,7 @@ def table_rows(dataset, register: pd.DataFrame, pages: set[str] | None = None, p
         href = f"{prefix}{ind}.html" if pages and ind in pages else None
         cells = [names.what(r.table, r.row_key, href, named), Safe(f'<code style="white-space:nowrap">{esc(r.field)}</code>'),
                  _value(r.before), _value(r.after), r.reason, r.evidence]
-        out.append([str(r.date.date()), *cells] if dated else cells)
+        out.append([formats.date(r.date), *cells] if dated else cells)
     return out
 
 
@@ -114,12 +139,15 @@ def block(dataset, indicator_id: str) -> str:
     if found.empty:
         return ""
     n = len(found)
-    intro = (f"<p>{n} correction{'s' if n != 1 else ''} made to these figures, this indicator or its pledges after "
-             "they were published, as the corrections register records "
-             f'{"them" if n != 1 else "it"} (<a href="../{FILE}">all corrections</a>).</p>')
-    return ('<h3 id="corrections">Corrections to these figures</h3>' + intro
-            + str(draw(table_rows(dataset, found, named=False), COLUMNS, caption="Corrections made after publication",
-                       fold_after=None)))
+    intro = ngettext('<p>{n} correction made to these figures, this indicator or its pledges after they were '
+                     'published, as the corrections register records it (<a href="../{file}">all corrections</a>).</p>',
+                     '<p>{n} corrections made to these figures, this indicator or its pledges after they were '
+                     'published, as the corrections register records them (<a href="../{file}">all corrections</a>).'
+                     '</p>', n).format(n=n, file=FILE)
+    heading = esc(_("Corrections to these figures"))
+    return (f'<h3 id="corrections">{heading}</h3>' + intro
+            + str(draw(table_rows(dataset, found, named=False), labels(COLUMNS),
+                       caption=_("Corrections made after publication"), fold_after=None)))
 
 
 def counts(register: pd.DataFrame) -> list[tuple[str, str, int]]:
@@ -136,14 +164,16 @@ def render(dataset, pages: set[str] | None = None) -> str:
     groups = []
     for day, rows in register.groupby(register["date"].dt.date, sort=True) if counts(register) else []:
         cells = table_rows(dataset, rows, pages, prefix="indicators/", dated=False)
-        groups.append({"day": str(day), "count": len(rows),
-                       "table": Markup(str(draw(cells, PAGE_COLUMNS, caption=f"Corrections made on {day}")))})
+        groups.append({"day": str(day), "date": formats.date(day), "count": len(rows),
+                       "table": Markup(str(draw(cells, labels(PAGE_COLUMNS),
+                                                caption=_("Corrections made on {date}").format(date=formats.date(day)))))})
     return _ENV.get_template("corrections.html.j2").render(
+        lang=i18n.current(),
         csp=CONTENT_SECURITY_POLICY,
         font_stack=Markup(FONT_STACK),
         table_css=Markup(CSS),
-        total=sum(n for _, _, n in counts(register)),
-        counts=counts(register),
+        total=sum(n for *__, n in counts(register)),
+        counts=[(_table_name(t), f, n) for t, f, n in counts(register)],
         groups=groups,
     )
 

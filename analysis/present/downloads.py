@@ -17,6 +17,7 @@ import math
 import pandas as pd
 
 from ..data.dataset import Dataset
+from ..data.i18n import _
 
 #: An observation's fields (``observations.csv``), then whether it is the figure used for its place
 #: and year (``current``; the other vintages were revised or restated).
@@ -143,16 +144,22 @@ def section(folder: str, names: list[str]) -> str:
     def links(stem: str, kinds: tuple[str, ...]) -> str:
         return " · ".join(f"[{kind.upper()}]({folder}/{stem}.{kind})" for kind in kinds if f"{stem}.{kind}" in have)
 
-    lines = ["## Downloads", "",
-             "The data behind this page, for a spreadsheet or a program; the column names are those of the "
-             "dataset's `datapackage.json`, then the verdict's components.", ""]
+    # the files' names and formats (CSV, JSON, SVG, PNG) and the column names are the same in every language
+    lines = [_("## Downloads"), "",
+             _("The data behind this page, for a spreadsheet or a program; the column names are those of the "
+               "dataset's `datapackage.json`, then the verdict's components."), ""]
     if "figures.csv" in have:
-        lines.append(f"- Every figure, every vintage, with its status, quote and source: {links('figures', ('csv', 'json'))}")
+        lines.append(_("- Every figure, every vintage, with its status, quote and source: {links}").format(
+            links=links("figures", ("csv", "json"))))
     if "pledges.csv" in have:
-        lines.append(f"- Every pledge with its verdict and the verdict's components: {links('pledges', ('csv', 'json'))}")
+        lines.append(_("- Every pledge with its verdict and the verdict's components: {links}").format(
+            links=links("pledges", ("csv", "json"))))
     charts = sorted({n.rsplit(".", 1)[0] for n in names if n.startswith("chart-")}, key=lambda c: int(c[6:]))
     for chart in charts:
-        lines.append(f"- The chart{' ' + chart[6:] if len(charts) > 1 else ''}: {links(chart, ('svg', 'png'))}")
+        if len(charts) > 1:
+            lines.append(_("- The chart {n}: {links}").format(n=chart[6:], links=links(chart, ("svg", "png"))))
+        else:
+            lines.append(_("- The chart: {links}").format(links=links(chart, ("svg", "png"))))
     return "\n".join(lines)
 
 

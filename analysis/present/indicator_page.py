@@ -21,16 +21,61 @@ import numpy as np
 import pandas as pd
 
 from ..data import dataset as data
-from ..data import paths
+from ..data import formats, i18n, paths
+from ..data.i18n import N_, _, ngettext, pgettext
 from ..method.lineage import inconsistencies, pledge_lineage
 from ..method.progress import STATUS_COLORS, default_as_of
 from .narrative import escape, fmt, pledge_sentence, target_text
 from .tables import Safe, figure_text, render, theme_label
 
-#: Words for an observation's comparator, in the figures table.
-COMPARATOR_WORDS = {"=": "exact", "~": "about", ">=": "at least (bound)", "<=": "at most (bound)"}
+#: Words for an observation's comparator, in the figures table (translated where shown).
+COMPARATOR_WORDS = {"=": N_("exact"), "~": N_("about"), ">=": N_("at least (bound)"), "<=": N_("at most (bound)")}
+
+#: A verdict in words (the statuses of :mod:`analysis.method.progress`; translated where shown).
+STATUS_WORDS = {
+    "met": N_("met"), "achieved": N_("achieved"), "within_tolerance": N_("within tolerance"),
+    "on_track": N_("on track"), "acceleration_needed": N_("acceleration needed"), "limited": N_("limited"),
+    "deterioration": N_("deterioration"), "missed": N_("missed"), "insufficient_data": N_("insufficient data"),
+}
+
+#: How a target changed from one document to the next (:func:`analysis.method.lineage.pledge_lineage`).
+CHANGE_WORDS = {
+    "first": N_("first"), "kept": N_("kept"), "raised": N_("raised"), "lowered": N_("lowered"),
+    "met, then extended": N_("met, then extended"), "postponed": N_("postponed"), "new target": N_("new target"),
+    "milestone": N_("milestone"), "brought forward": N_("brought forward"),
+}
+
+#: An indicator's measure and desired direction (``indicators.csv``), in words.
+MEASURE_WORDS = {"flow": N_("flow"), "level": N_("level"), "share": N_("share"), "growth": N_("growth"),
+                 "ratio": N_("ratio")}
+DIRECTION_WORDS = {"higher_is_better": N_("higher is better"), "lower_is_better": N_("lower is better"),
+                   "neutral": N_("neutral")}
 
 _CACHE: dict = {}
+
+
+def status_words(status) -> str:
+    """A verdict in words, in the current language (an unknown status: its id with spaces)."""
+    status = str(status)
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status.replace("_", " ")
+
+
+def place_name(place) -> str:
+    """A place (``geography``) as the current language names it (a place without a name: as written)."""
+    return pgettext("place", str(place))
+
+
+def _places_for_the_catalog() -> tuple[str, ...]:
+    """The dataset's places, marked for the catalog (:func:`place_name` translates them where shown)."""
+    return (pgettext("place", "Zhejiang"), pgettext("place", "Jiaxing"), pgettext("place", "Jiashan"),
+            pgettext("place", "Jiaxing Port"), pgettext("place", "Hangzhou"), pgettext("place", "Wenzhou"),
+            pgettext("place", "Yunhe County"), pgettext("place", "Ningbo Qianwan New District"),
+            pgettext("place", "Ningbo-Zhoushan Port"))
+
+
+def _list(items) -> str:
+    """Items one after another, as a list reads: ``a, b`` (Chinese ``a、b``)."""
+    return pgettext("list separator", ", ").join(items)
 
 
 # --- loading: validated once per content, then one indicator's slice per page -------------------
@@ -136,6 +181,8 @@ def _derived(name: str, dataset: data.Dataset, compute, *args) -> pd.DataFrame:
     everything = _sliced_from(dataset)
     if everything is None:
         return compute(dataset, *args)
+    if i18n.current() != i18n.DEFAULT:  # its words (the verdicts' reasons) are remembered per language
+        name = f"{name}@{i18n.current()}"
     key = (dataset.key, name, dataset.all_vintages, *args)
     if key not in _CACHE:
         asked = _CACHE.setdefault(("asked", *key), set())
@@ -175,7 +222,7 @@ def check_page(indicator_id: str, as_of_year: int, alpha: float) -> None:
     :func:`check_indicator`) on the files' dataset, without copying it."""
     from ..data.params import check_parameters
 
-    _, everything, _ = _loaded()
+    __, everything, __ = _loaded()
     check_parameters(everything, "indicator", as_of_year=as_of_year, alpha=alpha)
     check_indicator(everything, indicator_id)
 
@@ -226,29 +273,50 @@ def _cell(value):
 
 
 def html_table(rows: list[dict], columns: list[str], caption: str = "") -> str:
-    """An HTML table of ``rows`` (dicts) with ``columns`` as headers, as every table of the project
-    is drawn (:func:`analysis.present.tables.render`, unfolded); every cell is escaped."""
+    """An HTML table of ``rows`` (dicts) with ``columns`` as headers (:func:`column_label`), as every
+    table of the project is drawn (:func:`analysis.present.tables.render`, unfolded); every cell is escaped."""
     cells = [[_cell(r.get(c)) for c in columns] for r in rows]
-    return str(render(cells, columns, caption=caption, fold_after=None))
+    return str(render(cells, [column_label(c) for c in columns], caption=caption, fold_after=None))
+
+
+def column_label(column: str) -> str:
+    """The header of a column of the page's tables (the rows' keys), in the current language."""
+    labels = {
+        "pledge": pgettext("column", "pledge"), "place": pgettext("column", "place"),
+        "target": pgettext("column", "target"), "verdict": pgettext("column", "verdict"),
+        "why": pgettext("column", "why"), "base": pgettext("column", "base"), "latest": pgettext("column", "latest"),
+        "observed rate": pgettext("column", "observed rate"), "required rate": pgettext("column", "required rate"),
+        "R": pgettext("column", "R"), "P(met on time)": pgettext("column", "P(met on time)"),
+        "source": pgettext("column", "source"), "published": pgettext("column", "published"),
+        "previous target": pgettext("column", "previous target"), "change": pgettext("column", "change"),
+        "year": pgettext("column", "year"), "value": pgettext("column", "value"),
+        "status": pgettext("column", "status"), "used": pgettext("column", "used"),
+        "spread": pgettext("column", "spread"), "quote": pgettext("column", "quote"),
+        "comparator": pgettext("column", "comparator"), "note": pgettext("column", "note"),
+    }
+    return labels.get(column, column)
 
 
 def source_cells(dataset: data.Dataset) -> dict:
     """source_id -> what a table shows for it: its title, linked to its address when it has an
     http(s) one (else the title and the document's file name)."""
-    return dict(_whole("source_cells", dataset, _source_cells))
+    return dict(_whole(f"source_cells:{i18n.current()}", dataset, _source_cells))
 
 
 def _source_cells(dataset: data.Dataset) -> dict:
+    """(In Chinese a source is named by its original title, ``title``; in English by ``title_en``.)"""
     out = {}
     original = dataset.sources["original_url"] if "original_url" in dataset.sources else dataset.sources["url"]
-    for sid, title, url, first, document in zip(dataset.sources["source_id"], dataset.sources["title_en"],
+    titles = dataset.sources["title"] if i18n.is_chinese() else dataset.sources["title_en"]
+    for sid, title, url, first, document in zip(dataset.sources["source_id"], titles,
                                                 dataset.sources["url"], original, dataset.sources["document"]):
         title = title if isinstance(title, str) else sid
         link = safe_url(first) or safe_url(url)  # the original on the issuer's site before the copy read
         if link:
             out[sid] = Link(title, link)
         else:
-            out[sid] = f"{title} (document {document})" if isinstance(document, str) else title
+            out[sid] = (_("{title} (document {document})").format(title=title, document=document)
+                        if isinstance(document, str) else title)
     return out
 
 
@@ -268,9 +336,14 @@ def _info(dataset: data.Dataset, indicator_id: str) -> dict:
 
 
 def title(dataset: data.Dataset, indicator_id: str) -> str:
-    """The page's H1 in Markdown: the English name and, when known, the Chinese name."""
+    """The page's H1 in Markdown: the English name and, when known, the Chinese name. In Chinese:
+    the Chinese name and what the page compares (``# 城乡居民收入倍差：目标与实际``), the English name
+    under it (marked ``lang="en"``)."""
     info = _info(dataset, indicator_id)
     zh = info["name_zh"] if isinstance(info["name_zh"], str) and info["name_zh"].strip() else ""
+    if i18n.is_chinese():
+        heading = _("# {name}: pledges and results").format(name=escape(zh or info["name"]))
+        return heading + (f'\n\n<p class="zjcp-name-en" lang="en">{escape(info["name"])}</p>' if zh else "")
     return f"# {escape(info['name'])}" + (f" ({escape(zh)})" if zh else "")
 
 
@@ -286,18 +359,44 @@ def _code(identifier: str) -> str:
 def header(dataset: data.Dataset, indicator_id: str) -> str:
     """Unit, definition, theme, measure and desired direction, as Markdown."""
     info = _info(dataset, indicator_id)
-    zh = info["name_zh"] if isinstance(info["name_zh"], str) and info["name_zh"].strip() else "not recorded"
-    bounds = [f"{w} {fmt(v)}" for w, v in (("from", info["lower_bound"]), ("to", info["upper_bound"])) if pd.notna(v)]
+    zh = info["name_zh"] if isinstance(info["name_zh"], str) and info["name_zh"].strip() else _("not recorded")
+    bounds = [_("{bound} {value}").format(bound=w, value=fmt(v))
+              for w, v in ((pgettext("bound", "from"), info["lower_bound"]), (pgettext("bound", "to"), info["upper_bound"]))
+              if pd.notna(v)]
+    measure, direction = str(info["measure"]), str(info["direction"])
+    measure = _(MEASURE_WORDS[measure]) if measure in MEASURE_WORDS else measure
+    direction = _(DIRECTION_WORDS[direction]) if direction in DIRECTION_WORDS else direction.replace("_", " ")
     lines = [
-        f"- **Indicator:** {_code(indicator_id)}",
-        f"- **Chinese name:** {escape(zh)}",
-        f"- **Unit:** {escape(info['unit'])}",
-        f"- **Definition:** {escape(info['description'])}",
-        f"- **Theme:** {escape(theme_label(str(info['theme'])))}",
-        f"- **Measure:** {escape(info['measure'])}; desired direction: {escape(str(info['direction']).replace('_', ' '))}"
-        + (f"; natural bounds {' '.join(bounds)}" if bounds else ""),
+        _("- **Indicator:** {id}").format(id=_code(indicator_id)),
+        # the other language's name (a Chinese page shows the English one)
+        _("- **English name:** {name}").format(name=escape(info["name"])) if i18n.is_chinese()
+        else _("- **Chinese name:** {name}").format(name=escape(zh)),
+        _("- **Unit:** {unit}").format(unit=escape(unit_name(info["unit"]))),
+        _("- **Definition:** {definition}").format(definition=escape(info["description"])),
+        _("- **Theme:** {theme}").format(theme=escape(theme_label(str(info["theme"])))),
+        _("- **Measure:** {measure}; desired direction: {direction}").format(measure=escape(measure),
+                                                                             direction=escape(direction))
+        + (_("; natural bounds {bounds}").format(bounds=pgettext("bounds separator", " ").join(bounds))
+           if bounds else ""),
     ]
     return "\n".join(lines)
+
+
+#: Chinese: the word for a unit's multiple of its base unit (``billion yuan`` is 十亿元, ``GW`` 百万千瓦).
+_ZH_MULTIPLES = {1e9: "十亿", 1e6: "百万", 1e4: "万"}
+
+
+def unit_name(unit) -> str:
+    """An indicator's unit as a heading or an axis names it, for values as the dataset records them: its
+    id in English (``billion yuan``, ``count``); in Chinese its words (``十亿元``, ``%``; ``count`` and
+    ``ratio``, which a number leaves out, by name)."""
+    unit = str(unit)
+    if not i18n.is_chinese():
+        return unit
+    if unit in ("count", "ratio"):
+        return {"count": pgettext("unit", "count"), "ratio": pgettext("unit", "ratio")}[unit]
+    factor, word, __ = formats.ZH_UNITS.get(unit, (1, unit, False))
+    return (_ZH_MULTIPLES.get(factor, "") + word) if factor in _ZH_MULTIPLES or factor == 1 else unit
 
 
 def summary(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of: int) -> str:
@@ -305,14 +404,15 @@ def summary(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of
     pledges = table[table["indicator_id"] == indicator_id]
     obs = dataset.observations[dataset.observations["indicator_id"] == indicator_id]
     places = sorted(set(pledges["geography"]) | set(obs["geography"]))
-    text = (
-        f"{len(pledges)} pledge{'s' if len(pledges) != 1 else ''} and {len(obs)} achieved figure"
-        f"{'s' if len(obs) != 1 else ''} for {escape(', '.join(places)) or 'no place'}, assessed as of {int(as_of)}"
-    )
+    text = _("{pledges} and {figures} for {places}, assessed as of {year}").format(
+        pledges=ngettext("{n} pledge", "{n} pledges", len(pledges)).format(n=len(pledges)),
+        figures=ngettext("{n} achieved figure", "{n} achieved figures", len(obs)).format(n=len(obs)),
+        places=escape(_list(place_name(p) for p in places)) or _("no place"), year=int(as_of))
     if len(pledges):
-        counts = pledges["status"].astype(str).str.replace("_", " ").value_counts()
-        text += ": " + ", ".join(f"{n} {s}" for s, n in counts.items())
-    return text + "."
+        counts = pledges["status"].astype(str).value_counts()
+        verdicts = _list(_("{count} {status}").format(count=n, status=status_words(s)) for s, n in counts.items())
+        return _("{summary}: {verdicts}.").format(summary=text, verdicts=verdicts)
+    return _("{summary}.").format(summary=text)
 
 
 def places(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -> list[str]:
@@ -446,27 +546,36 @@ def _legend(d: dict, alpha: float, layout: ChartLayout, top: float) -> tuple[lis
     band, series, mine = d["band"], d["series"], d["pledges"]
     items = []
     if band is not None and len(band.dropna(subset=["lower", "upper", "mean"])):
-        items.append(("band", f"fitted trend ({band.attrs.get('model', '')}) and {int(round((1 - alpha) * 100))}% "
-                              "prediction band"))
+        items.append(("band", _("fitted trend ({model}) and {percent}% prediction band").format(
+            model=band.attrs.get("model", ""), percent=int(round((1 - alpha) * 100)))))
     if len(series):
-        items.append(("dot", "achieved"))
+        items.append(("dot", pgettext("chart legend", "achieved")))
     if len(mine):
-        items.append(("star", "target (colour = verdict)"))
+        items.append(("star", _("target (colour = verdict)")))
         if mine["base_value"].notna().any():
-            items.append(("base", "pledge's base"))
+            items.append(("base", _("pledge's base")))
     out = []
     char = 0.57 * layout.text  # a character's width, about, in DejaVu Sans / system-ui
     x, y = layout.legend_x, top + layout.legend_y
     for kind, text in items:
-        if x + 24 + char * len(text) > layout.width - layout.right and x > layout.legend_x:  # wrap to another row
+        width = _width(text, char, layout.text)
+        if x + 24 + width > layout.width - layout.right and x > layout.legend_x:  # wrap to another row
             x, y = layout.legend_x, y + layout.text + 4
         mark = {"band": f'<rect x="{x}" y="{y - 8}" width="14" height="8" fill="#0072B2" fill-opacity="0.3"/>',
                 "dot": f'<circle cx="{x + 6}" cy="{y - 4}" r="3.5" fill="#222"/>',
                 "star": f'<polygon points="{_star(x + 6, y - 4, 6)}" fill="#999"/>',
                 "base": f'<circle cx="{x + 6}" cy="{y - 4}" r="5" fill="none" stroke="#E69F00" stroke-width="2"/>'}[kind]
         out.append(mark + f'<text x="{x + 17}" y="{y:g}" font-size="{layout.text:g}" fill="#333">{escape(text)}</text>')
-        x += 24 + char * len(text)
+        x += 24 + width
     return out, y
+
+
+def _width(text: str, char: float, size: float) -> float:
+    """About how wide ``text`` is drawn: ``char`` a character, a whole ``size`` for a wide (CJK) one."""
+    import unicodedata
+
+    wide = sum(unicodedata.east_asian_width(c) in ("W", "F") for c in text)
+    return char * (len(text) - wide) + size * wide if wide else char * len(text)
 
 
 def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float,
@@ -500,9 +609,9 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float,
         return plot_top + (hi - float(y)) / ((hi - lo) or 1) * plot_h
 
     out = [f'<text x="{layout.title_x}" y="{top + layout.heading_y:g}" font-size="{layout.heading:g}" '
-           f'font-weight="bold">{escape(place)}</text>',
+           f'font-weight="bold">{escape(place_name(place))}</text>',
            f'<text x="{layout.title_x}" y="{top + layout.unit_y:g}" font-size="{layout.text:g}" fill="#444">'
-           f'{escape(unit)}</text>']
+           f'{escape(unit_name(unit))}</text>']
     for t in ticks:
         out.append(f'<line x1="{left}" x2="{layout.width - layout.right}" y1="{py(t):.1f}" y2="{py(t):.1f}" '
                    f'stroke="#e5e5e5"/><text x="{left - 6}" y="{py(t) + layout.text * 0.36:.1f}" '
@@ -510,19 +619,20 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float,
     step = max(1, int(np.ceil((x1 - x0) / layout.year_labels)))
     for year in range(int(x0), int(x1) + 1, step):
         out.append(f'<text x="{px(year):.1f}" y="{plot_bottom + layout.text + 5:g}" font-size="{layout.text:g}" '
-                   f'text-anchor="middle" fill="#444">{year}</text>')
+                   f'text-anchor="middle" fill="#444">{formats.year(year)}</text>')
+    as_of_text, break_text = _("as of {year}").format(year=int(as_of)), _("series break")
     right_of = px(as_of) - left < 0.57 * layout.small * 11  # no room on its left: the label goes right of the line
     out.append(f'<line x1="{px(as_of):.1f}" x2="{px(as_of):.1f}" y1="{plot_top:g}" y2="{plot_bottom:g}" '
                f'stroke="#777" stroke-dasharray="2,3"/><text x="{px(as_of) + (3 if right_of else -3):.1f}" '
                f'y="{plot_top + layout.small:g}" font-size="{layout.small:g}" '
-               f'text-anchor="{"start" if right_of else "end"}" fill="#555">as of {int(as_of)}</text>')
+               f'text-anchor="{"start" if right_of else "end"}" fill="#555">{as_of_text}</text>')
     if pd.notna(d.get("break_year")):  # figures before it are on another basis
         bx = px(float(d["break_year"]) - 0.5)
         left_of = bx + 3 + 0.57 * layout.small * 12 > layout.width - layout.right  # no room on its right
         out.append(f'<line x1="{bx:.1f}" x2="{bx:.1f}" y1="{plot_top:g}" y2="{plot_bottom:g}" '
                    f'stroke="#CC0000" stroke-dasharray="6,3"/><text x="{bx + (-3 if left_of else 3):.1f}" '
                    f'y="{plot_top + 2.2 * layout.small:g}" font-size="{layout.small:g}" '
-                   f'text-anchor="{"end" if left_of else "start"}" fill="#CC0000">series break</text>')
+                   f'text-anchor="{"end" if left_of else "start"}" fill="#CC0000">{break_text}</text>')
     if band is not None:
         band = band.dropna(subset=["lower", "upper", "mean"])
     if band is not None and len(band):
@@ -537,19 +647,21 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float,
         out.append('<polyline fill="none" stroke="#222" stroke-width="0.8" points="'
                    + " ".join(f"{px(y):.1f},{py(v):.1f}" for y, v in zip(series["year"], series["value"])) + '"/>')
         for y, v in zip(series["year"], series["value"]):
-            out.append(f'<circle cx="{px(y):.1f}" cy="{py(v):.1f}" r="3.5" fill="#222"><title>{int(y)}: '
-                       f'{escape(fmt(v, unit))}</title></circle>')
-    for _, p in mine.iterrows():
+            said = _("{year}: {value}").format(year=int(y), value=escape(fmt(v, unit)))
+            out.append(f'<circle cx="{px(y):.1f}" cy="{py(v):.1f}" r="3.5" fill="#222"><title>{said}</title></circle>')
+    for __, p in mine.iterrows():
         color = STATUS_COLORS.get(str(p["status"]), "#D55E00")
         if pd.notna(p["base_year"]) and pd.notna(p["base_value"]):
+            said = _("base of {pledge}: {value} ({year})").format(
+                pledge=escape(p["pledge_id"]), value=escape(fmt(p["base_value"], unit)), year=int(p["base_year"]))
             out.append(f'<circle cx="{px(p["base_year"]):.1f}" cy="{py(p["base_value"]):.1f}" r="7" fill="none" '
-                       f'stroke="#E69F00" stroke-width="2"><title>base of {escape(p["pledge_id"])}: '
-                       f'{escape(fmt(p["base_value"], unit))} ({int(p["base_year"])})</title></circle>')
+                       f'stroke="#E69F00" stroke-width="2"><title>{said}</title></circle>')
         if pd.isna(p["target_value"]):  # a direction-only pledge has no number to mark
             continue
+        said = _("{pledge}: {target} ({status})").format(pledge=escape(p["pledge_id"]), target=escape(target_text(p)),
+                                                        status=escape(status_words(p["status"])))
         out.append(f'<polygon points="{_star(px(p["target_year"]), py(p["target_value"]))}" fill="{color}" '
-                   f'stroke="#333" stroke-width="0.6"><title>{escape(p["pledge_id"])}: {escape(target_text(p))} '
-                   f'({escape(str(p["status"]).replace("_", " "))})</title></polygon>')
+                   f'stroke="#333" stroke-width="0.6"><title>{said}</title></polygon>')
     return "".join(out + legend), plot_bottom + layout.bottom - top
 
 
@@ -566,44 +678,52 @@ def chart_alt(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_
     for place, group in obs.sort_values("year").groupby("geography"):
         first, last = group.iloc[0], group.iloc[-1]
         if len(group) > 1:
-            text = f"{place} from {said(first)} in {int(first['year'])} to {said(last)} in {int(last['year'])}"
+            text = _("{place} from {first} in {first_year} to {last} in {last_year}").format(
+                place=place_name(place), first=said(first), first_year=int(first["year"]), last=said(last),
+                last_year=int(last["year"]))
         else:
-            text = f"{place} {said(last)} in {int(last['year'])}"
+            text = _("{place} {value} in {year}").format(place=place_name(place), value=said(last),
+                                                         year=int(last["year"]))
         start = data.break_years(group).max()
         if pd.notna(start):  # the figures before it are on another basis: not a change a reader may read off
-            text += f" (series break in {int(start)}: the figures before it are on another basis)"
+            text += _(" (series break in {year}: the figures before it are on another basis)").format(year=int(start))
         parts.append(text)
     n = int((table["indicator_id"] == indicator_id).sum())
-    shown = "; ".join(parts) if parts else "no achieved figure up to then"
-    return escape(f"Chart: {info['name']}: {shown}; {n} target(s) marked with stars.")
+    shown = pgettext("clause separator", "; ").join(parts) if parts else _("no achieved figure up to then")
+    name = info["name_zh"] if i18n.is_chinese() and isinstance(info["name_zh"], str) else info["name"]
+    return escape(_("Chart: {name}: {shown}; {n} target(s) marked with stars.").format(name=name, shown=shown, n=n))
 
 
 def _rate(value, rule: str, unit: str) -> str:
     if pd.isna(value):
         return ""
     if rule == "cagr":
-        return f"{value * 100:+.2f}% a year"
-    suffix = " points" if unit == "%" else ("" if unit == "ratio" else f" {unit}")
-    return f"{value:+.3g}{suffix} a year"
+        return _("{rate}% a year").format(rate=f"{value * 100:+.2f}")
+    if unit == "%":
+        return _("{rate} points a year").format(rate=f"{value:+.3g}")
+    if unit == "ratio":
+        return _("{rate} a year").format(rate=f"{value:+.3g}")
+    return _("{rate} {unit} a year").format(rate=f"{value:+.3g}", unit=unit_name(unit))
 
 
 def pledge_rows(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -> list[dict]:
     """Per pledge on the indicator: verdict and its components, as display strings."""
     rows = []
     cells = source_cells(dataset)
-    for _, r in table[table["indicator_id"] == indicator_id].sort_values(["geography", "target_year",
-                                                                          "pledge_id"]).iterrows():
+    for __, r in table[table["indicator_id"] == indicator_id].sort_values(["geography", "target_year",
+                                                                           "pledge_id"]).iterrows():
         prob = r.get("probability_met")
         rows.append({
             "pledge": r["pledge_id"],
-            "place": r["geography"],
+            "place": place_name(r["geography"]),
             "target": target_text(r),
-            "verdict": str(r["status"]).replace("_", " "),
+            "verdict": status_words(r["status"]),
             "why": r["reason"] + _rests_on(r),
-            "base": f"{fmt(r['base_value'], r['unit'])} ({int(r['base_year'])}, {r['base_from']})"
+            "base": _("{value} ({year}, {origin})").format(value=fmt(r["base_value"], r["unit"]),
+                                                          year=int(r["base_year"]), origin=_base_from(r["base_from"]))
             if pd.notna(r["base_value"]) and pd.notna(r["base_year"]) else "",
-            "latest": f"{fmt(r['latest_value'], r['unit'])} ({int(r['latest_year'])})" if pd.notna(r["latest_value"])
-            else "",
+            "latest": _("{value} ({year})").format(value=fmt(r["latest_value"], r["unit"]), year=int(r["latest_year"]))
+            if pd.notna(r["latest_value"]) else "",
             "observed rate": _rate(r["observed_rate"], r["rate_rule"], r["unit"]),
             "required rate": _rate(r["required_rate"], r["rate_rule"], r["unit"]),
             "R": f"{r['ratio']:.2f}" if pd.notna(r["ratio"]) else "",
@@ -613,6 +733,13 @@ def pledge_rows(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -
     return rows
 
 
+def _base_from(origin) -> str:
+    """Where a pledge's base comes from (``base_from``), in words (an unknown origin as written)."""
+    origin = "" if pd.isna(origin) else str(origin)
+    words = {"observation": pgettext("base from", "observation"), "pledge": pgettext("base from", "pledge")}
+    return words.get(origin, origin)
+
+
 def _rests_on(row) -> str:
     """The kind of evidence a verdict rests on, in words ("" when it has none)."""
     from .tables import evidence_words
@@ -620,7 +747,7 @@ def _rests_on(row) -> str:
     kind = row.get("evidence_kind")
     if not isinstance(kind, str) or not kind or str(row["status"]) == "insufficient_data":
         return ""
-    return f" (rests on {evidence_words(kind)})"
+    return _(" (rests on {evidence})").format(evidence=evidence_words(kind))
 
 
 def pledge_table(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -> str:
@@ -628,47 +755,51 @@ def pledge_table(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) 
     rows = pledge_rows(dataset, table, indicator_id)
     columns = ["pledge", "place", "target", "verdict", "why", "base", "latest", "observed rate", "required rate",
                "R", "P(met on time)", "source"]
-    return html_table(rows, columns, "Pledges: verdict and its components")
+    return html_table(rows, columns, _("Pledges: verdict and its components"))
 
 
 def settle_sentence(row, dataset: data.Dataset | None = None) -> str:
     """What would settle a pledge that has no verdict yet (status ``insufficient_data``), or, for a
     pledge whose target year is still ahead, what the final verdict waits for; '' once met or missed."""
     status = str(row["status"])
-    place, year = row["geography"], int(row["target_year"])
+    place, year = place_name(row["geography"]), int(row["target_year"])
     if status in ("met", "missed"):
         return ""
     if status == "insufficient_data":
         if pd.isna(row["latest_value"]):
-            return (f"No achieved figure for {place} up to {int(row['as_of'])}: an official figure for any year, "
-                    f"plus a second one (or a stated baseline) to measure the pace, would give it a status; "
-                    f"a figure for {year} would decide met or missed.")
-        return (f"Only one point in time ({int(row['latest_year'])}): a figure for {place} for another year "
-                f"would give the pace and a status; a figure for {year} would decide met or missed.")
-    return f"The final verdict (met or missed) waits for an official figure for {place} for {year}."
+            return _("No achieved figure for {place} up to {as_of}: an official figure for any year, plus a second "
+                     "one (or a stated baseline) to measure the pace, would give it a status; a figure for {year} "
+                     "would decide met or missed.").format(place=place, as_of=int(row["as_of"]), year=year)
+        return _("Only one point in time ({latest}): a figure for {place} for another year would give the pace and "
+                 "a status; a figure for {year} would decide met or missed.").format(
+                     latest=int(row["latest_year"]), place=place, year=year)
+    return _("The final verdict (met or missed) waits for an official figure for {place} for {year}.").format(
+        place=place, year=year)
 
 
 def pledge_details(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str) -> str:
     """Markdown: per pledge, the sentence on where it stands, what would settle it, and its verbatim quote."""
     pledges = dataset.pledges.set_index("pledge_id")
     blocks = []
-    for _, r in table[table["indicator_id"] == indicator_id].sort_values(["geography", "target_year",
-                                                                          "pledge_id"]).iterrows():
+    for __, r in table[table["indicator_id"] == indicator_id].sort_values(["geography", "target_year",
+                                                                           "pledge_id"]).iterrows():
         p = pledges.loc[r["pledge_id"]]
         source = source_cell(dataset, r["source_id"])
         source_md = (f"[{escape(source.text)}]({escape(source.href)})" if isinstance(source, Link)
                      else escape(source))
-        block = [f"### {escape(r['pledge_id'])}: {escape(r['geography'])}, {escape(target_text(r))}", "",
+        block = [_("### {pledge}: {place}, {target}").format(pledge=escape(r["pledge_id"]),
+                                                              place=escape(place_name(r["geography"])),
+                                                              target=escape(target_text(r))), "",
                  pledge_sentence(r)]
         settle = settle_sentence(r, dataset)
         if settle:
-            block += ["", f"*What would settle it:* {escape(settle)}"]
+            block += ["", _("*What would settle it:* {sentence}").format(sentence=escape(settle))]
         block += ["", f"> “{escape(p['quote'])}”  ", f"> — {source_md}"]
         if isinstance(p["note"], str) and p["note"]:
             block[-1] += "  "
-            block += [f"> Note: {escape(p['note'])}"]
+            block += [_("> Note: {note}").format(note=escape(p["note"]))]
         blocks.append("\n".join(block))
-    return "\n\n".join(blocks) if blocks else "No document in the dataset pledges a target on this indicator."
+    return "\n\n".join(blocks) if blocks else _("No document in the dataset pledges a target on this indicator.")
 
 
 def lineage_rows(dataset: data.Dataset, indicator_id: str) -> list[dict]:
@@ -679,19 +810,42 @@ def lineage_rows(dataset: data.Dataset, indicator_id: str) -> list[dict]:
     unit = _info(dataset, indicator_id)["unit"]
     cells = source_cells(dataset)
     rows = []
-    for _, h in history.iterrows():
-        before = (f"{fmt(h['previous_target_value'], unit)} by {int(h['previous_target_year'])} "
-                  f"({h['previous_pledge_id']})" if pd.notna(h["previous_pledge_id"]) else "")
+    for __, h in history.iterrows():
+        before = (_("{value} by {year} ({pledge})").format(value=fmt(h["previous_target_value"], unit),
+                                                          year=int(h["previous_target_year"]),
+                                                          pledge=h["previous_pledge_id"])
+                  if pd.notna(h["previous_pledge_id"]) else "")
         rows.append({
-            "place": h["geography"],
-            "published": h["published"] if isinstance(h["published"], str) else "not shown",
+            "place": place_name(h["geography"]),
+            "published": _published(h["published"]),
             "pledge": h["pledge_id"],
-            "target": f"{h['comparator']} {fmt(h['target_value'], unit)} by {int(h['target_year'])}",
+            "target": _("{comparator} {value} by {year}").format(comparator=_comparator(h["comparator"]),
+                                                                value=fmt(h["target_value"], unit),
+                                                                year=int(h["target_year"])),
             "previous target": before,
-            "change": h["verdict"],
+            "change": _(CHANGE_WORDS[h["verdict"]]) if h["verdict"] in CHANGE_WORDS else h["verdict"],
             "source": cells.get(h["source_id"], h["source_id"]),
         })
     return rows
+
+
+def _published(published) -> str:
+    """A publication date as the dataset gives it (in Chinese as a Chinese date where it is one)."""
+    if not isinstance(published, str):
+        return _("not shown")
+    if i18n.is_chinese():
+        try:
+            return formats.date(published)
+        except ValueError:
+            return published
+    return published
+
+
+def _comparator(symbol) -> str:
+    """A target's comparator before its value: the symbol in English (``>=``), words in Chinese (不低于)."""
+    words = {"=": pgettext("comparator", "="), "~": pgettext("comparator", "~"),
+             ">=": pgettext("comparator", ">="), "<=": pgettext("comparator", "<=")}
+    return words.get(str(symbol), str(symbol))
 
 
 def _block(heading: str, rows: list[dict], columns: list[str], caption: str, none: str, intro: str = "") -> str:
@@ -706,12 +860,14 @@ def _block(heading: str, rows: list[dict], columns: list[str], caption: str, non
 def lineage_block(dataset: data.Dataset, indicator_id: str) -> str:
     """HTML: a heading, then the lineage table, or a sentence when the indicator's targets were set only once per place."""
     rows = lineage_rows(dataset, indicator_id)
-    changed = sum(r["change"] not in ("first", "kept") for r in rows)
-    return _block("Did the targets change from one document to the next?", rows,
+    history = _derived("lineage", dataset, pledge_lineage)
+    changed = int((~history.loc[history["indicator_id"] == indicator_id, "verdict"].isin(["first", "kept"])).sum())
+    return _block(_("Did the targets change from one document to the next?"), rows,
                   ["place", "published", "pledge", "target", "previous target", "change", "source"],
-                  "How the targets evolved across documents",
-                  "Each place's target on this indicator appears in one document only: no lineage to trace.",
-                  f"<p>{len(rows)} pledges in a chain of restatements; {changed} changed the target or its year.</p>")
+                  _("How the targets evolved across documents"),
+                  _("Each place's target on this indicator appears in one document only: no lineage to trace."),
+                  _("<p>{n} pledges in a chain of restatements; {changed} changed the target or its year.</p>").format(
+                      n=len(rows), changed=changed))
 
 
 def conflict_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
@@ -721,11 +877,11 @@ def conflict_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
     unit = _info(all_vintages, indicator_id)["unit"]
     cells = source_cells(all_vintages)
     return [{
-        "place": c["geography"],
-        "year": str(int(c["year"])),
+        "place": place_name(c["geography"]),
+        "year": formats.year(c["year"]),
         "value": fmt(c["value"], unit),
-        "status": c["status"],
-        "used": "yes" if c["current"] else "no",
+        "status": _figure_status(c["status"]),
+        "used": _("yes") if c["current"] else _("no"),
         "spread": fmt(c["spread"], unit),
         "quote": c["quote"],
         "source": cells.get(c["source_id"], c["source_id"]),
@@ -736,12 +892,22 @@ def conflicts_block(all_vintages: data.Dataset, indicator_id: str) -> str:
     """HTML: a heading, then the cross-source conflicts, or a sentence saying there are none."""
     rows = conflict_rows(all_vintages, indicator_id)
     groups = len({(r["place"], r["year"]) for r in rows})
-    intro = (f"<p>{groups} place-year{'s' if groups != 1 else ''} with disagreeing figures; the one used is the "
-             "revised figure, else the final one, else the estimate (then exact before approximate, then the "
-             "latest-published).</p>")
-    return _block("Do the sources disagree?", rows, ["place", "year", "value", "status", "used", "spread", "quote", "source"],
-                  "Figures that disagree across sources",
-                  "No two sources give different figures for the same place and year on this indicator.", intro)
+    intro = ngettext("<p>{n} place-year with disagreeing figures; the one used is the revised figure, else the final "
+                     "one, else the estimate (then exact before approximate, then the latest-published).</p>",
+                     "<p>{n} place-years with disagreeing figures; the one used is the revised figure, else the final "
+                     "one, else the estimate (then exact before approximate, then the latest-published).</p>",
+                     groups).format(n=groups)
+    return _block(_("Do the sources disagree?"), rows,
+                  ["place", "year", "value", "status", "used", "spread", "quote", "source"],
+                  _("Figures that disagree across sources"),
+                  _("No two sources give different figures for the same place and year on this indicator."), intro)
+
+
+def _figure_status(status) -> str:
+    """A figure's status (``observations.status``) in words (an unknown status as written)."""
+    words = {"reported": pgettext("figure status", "reported"), "preliminary": pgettext("figure status", "preliminary"),
+             "revised": pgettext("figure status", "revised")}
+    return words.get(str(status), status)
 
 
 def figure_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
@@ -751,12 +917,14 @@ def figure_rows(all_vintages: data.Dataset, indicator_id: str) -> list[dict]:
     obs = obs[obs["indicator_id"] == indicator_id].sort_values(["geography", "year", "source_id"])
     cells = source_cells(all_vintages)
     return [{
-        "place": o["geography"],
-        "year": str(int(o["year"])),
+        "place": place_name(o["geography"]),
+        "year": formats.year(o["year"]),
         "value": fmt(o["value"], o["unit"]),
-        "comparator": f"{o['comparator']} ({COMPARATOR_WORDS.get(o['comparator'], o['comparator'])})",
-        "status": o["status"],
-        "used": "yes" if o["current"] else "no",
+        "comparator": _("{symbol} ({words})").format(
+            symbol=o["comparator"],
+            words=_(COMPARATOR_WORDS[o["comparator"]]) if o["comparator"] in COMPARATOR_WORDS else o["comparator"]),
+        "status": _figure_status(o["status"]),
+        "used": _("yes") if o["current"] else _("no"),
         "quote": o["quote"],
         "note": o["note"] if isinstance(o["note"], str) else "",
         "source": cells.get(o["source_id"], o["source_id"]),
@@ -769,9 +937,10 @@ def figures_block(all_vintages: data.Dataset, indicator_id: str) -> str:
     rows after they were published (:func:`analysis.present.corrections.block`; none, no heading)."""
     from .corrections import block as corrections_block
 
-    block = _block("Every figure, with its status and source", figure_rows(all_vintages, indicator_id),
+    block = _block(_("Every figure, with its status and source"), figure_rows(all_vintages, indicator_id),
                    ["place", "year", "value", "comparator", "status", "used", "quote", "note", "source"],
-                   "Every figure, with its status, quote and source", "No achieved figure on this indicator in the dataset yet.")
+                   _("Every figure, with its status, quote and source"),
+                   _("No achieved figure on this indicator in the dataset yet."))
     return block + summed_from(all_vintages, indicator_id) + corrections_block(all_vintages, indicator_id)
 
 
@@ -782,12 +951,12 @@ def summed_from(dataset: data.Dataset, indicator_id: str) -> str:
     yearly = info.get("sum_of")
     if not isinstance(yearly, str) or not yearly:
         return ""
-    return (f"<p>Where no source states the total, a pledge on this indicator is judged on the sum of the yearly "
-            f"figures of <a href=\"{html.escape(yearly)}.html\"><code>{html.escape(yearly)}</code></a> over the "
-            f"{int(info['sum_years'])} years ending at its target year; with a year missing, that sum is only a "
-            "lower bound.</p>")
+    return _("<p>Where no source states the total, a pledge on this indicator is judged on the sum of the yearly "
+             "figures of <a href=\"{id}.html\"><code>{id}</code></a> over the {years} years ending at its target "
+             "year; with a year missing, that sum is only a lower bound.</p>").format(id=html.escape(yearly),
+                                                                                      years=int(info["sum_years"]))
 
 
 def navigation() -> str:
     """Markdown links back to the index and the pledge explorer (pages live in reports/indicators/)."""
-    return "[All reports](../index.html) · [All pledges (explorer)](../pledges.html)"
+    return _("[All reports](../index.html) · [All pledges (explorer)](../pledges.html)")
