@@ -61,7 +61,7 @@ def write_explorer(dataset, reports: Path, parameters: dict, state: dict | None 
         return
     table = progress_table(dataset, as_of=page_as_of(parameters))
     write_site_page(reports, explorer.FILE, explorer.render(dataset, table, available(reports)), state, stamp,
-                    i18n._("in this table"))
+                    i18n.N_("in this table"))
 
 
 # --- the pages of the site written by every build: the index, the explorer, the corrections ----
@@ -90,7 +90,7 @@ def write_corrections(dataset, reports: Path, state: dict, stamp) -> None:
     from ..present import corrections
 
     write_site_page(reports, CORRECTIONS, corrections.render(dataset, available(reports)), state, stamp,
-                    i18n._("corrected here"))
+                    i18n.N_("corrected here"))
 
 
 # --- links from the reports to the pages ------------------------------------------------------

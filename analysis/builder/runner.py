@@ -222,7 +222,7 @@ def _build_edition(notebooks, page_only, parameters, page_parameters, force, job
     page, statuses = index.render(dataset, entries, previous_statuses, as_of,
                                   indicator_pages=publish.index_links(dataset, reports, state),
                                   failed_pages=publish.failed_pages(state), downloads=package.FILES)
-    publish.write_site_page(reports, "index.html", page, state, build_stamp, i18n._("in these reports"))
+    publish.write_site_page(reports, "index.html", page, state, build_stamp, i18n.N_("in these reports"))
     publish.write_corrections(dataset, reports, state, build_stamp)
     state["statuses"] = statuses
     state["validated_inputs"] = everything
