@@ -177,3 +177,62 @@ def test_shipped_card_gives_at_least_15_verdicts_each_on_a_figure_that_meets_its
     assert card.loc["CPPLAN21-017", ["status", "figure"]].tolist() == ["achieved", "91.3% (2024, preliminary)"]
     # a count has no unit word after it
     assert card.loc["CPPLAN21-075", "figure"] == "10 (2022)"
+
+
+def _zh(call, *args, **kw):
+    from analysis.data import i18n
+
+    with i18n.language("zh-Hans"):
+        return call(*args, **kw)
+
+
+def test_the_card_in_chinese_says_the_same_as_in_english():
+    ds = _dataset()
+    table = _table([_row("P1", "income", "insufficient_data"), _row("P2", "ratio", "met", 1.9, "<=", "ratio")])
+    card, card_zh = report_card(ds, table, 2025), _zh(report_card, ds, table, 2025)
+    # English as before the catalog (copied from the output before issue 25)
+    assert card_sentence(card, 2025) == ("Of the 2 pledges due in 2025, 1 has a verdict (1 met); "
+                                         "1 cannot be judged yet, each with the reason in the table.")
+    assert _zh(card_sentence, card_zh, 2025) == "在2025年到期的2项目标任务中，1项已有评估结论（如期实现1项）；1项尚无法评估，原因见表。"
+    assert _zh(card_sentence, card_zh.iloc[:1], 2025) == "在2025年到期的1项目标任务中，1项已有评估结论（如期实现1项）。"
+    zh = card_zh.set_index("pledge_id")
+    assert zh.loc["P2", "figure"] == "约1.81（2025年，初步数）"
+    assert zh.loc["P2", "target"] == "2025年不高于1.9"
+    assert card.set_index("pledge_id").loc["P1", "open_reason"] == (
+        "Only a bound is published for 2025 (more than 70,000 yuan (2025, preliminary)), which does not settle the "
+        "target. No verdict could be computed.")
+    assert zh.loc["P1", "open_reason"] == ("2025年仅公布了上限或下限（超过70000元（2025年，初步数）），尚不足以判定目标是否实现。"
+                                           "无法得出评估结论。")
+    page = BeautifulSoup(str(card_rows(ds, card)), "html.parser")
+    assert [th.get_text() for th in page.select("thead th")] == [
+        "Pledge", "Where", "Target", "Verdict", "Deciding figure", "Why this verdict"]
+    page = BeautifulSoup(str(_zh(card_rows, ds, card_zh)), "html.parser")
+    assert [th.get_text() for th in page.select("thead th")] == ["目标任务", "地区", "目标值", "评估结论", "判定数据", "判定依据"]
+    first = [td.get_text("") for td in page.select("tbody tr")[0].find_all("td", recursive=False)]
+    assert first[:4] == ["ratio", "浙江", "2025年不高于1.9目标任务：原文、来源“target 1.9”x：《实施方案》；发布于2021年7月19日；"
+                         "未记录证据类型。未记录公开链接；文件保存在本项目来源文件中：002_plan.txt", "如期实现"]
+    assert first[5] == "由目标年份的数据判定。"
+    # the Chinese name is the name in the Chinese edition
+    assert '<span class="zt-ind" data-indicator="income">居民人均可支配收入</span>' in str(_zh(card_rows, ds, card_zh))
+
+
+def test_a_missed_pledge_on_the_card_says_its_shortfall_in_both_editions():
+    from analysis.present.report_card import evidence_sentence, missed_rows
+
+    ds = _dataset()
+    ds.observations.loc[(ds.observations["indicator_id"] == "income") & (ds.observations["year"] == 2024), "year"] = 2025
+    ds.sources["kind"] = "official"
+    table = _table([dict(_row("P1", "income", "missed"), sign=1.0)])
+    card, card_zh = report_card(ds, table, 2025), _zh(report_card, ds, table, 2025)
+    assert card.loc[0, "gap_text"] == "67,013 yuan in 2025, 7,987 yuan (10.6%) short of the 75,000 yuan pledged"
+    assert card_zh.loc[0, "gap_text"] == "2025年为67013元，比目标值75000元少7987元（10.6%）"
+    assert card.loc[0, "figure"] == "67,013 yuan (2025)" and card_zh.loc[0, "figure"] == "67013元（2025年）"
+    page = BeautifulSoup(str(missed_rows(ds, card)), "html.parser")
+    assert page.caption.get_text() == "1 missed pledge"
+    assert [th.get_text() for th in page.select("thead th")] == ["Pledge", "Where", "Target", "What was achieved"]
+    page = BeautifulSoup(str(_zh(missed_rows, ds, card_zh)), "html.parser")
+    assert page.caption.get_text() == "1项未实现的目标任务"
+    assert [th.get_text() for th in page.select("thead th")] == ["目标任务", "地区", "目标值", "实际完成情况"]
+    assert evidence_sentence(card) == ("Of the 1 verdicts, 1 on the issuer's own publication. "
+                                       "None rests on an unattributed or aggregator source.")
+    assert _zh(evidence_sentence, card_zh) == "在1项评估结论中，1项依据发布机构的官方发布。没有评估结论依据未注明出处或聚合网站的来源。"

@@ -51,7 +51,7 @@ import pandas as pd
 from ..data import arguments
 from ..data.dataset import ACHIEVED_STATUSES, Dataset, break_years
 from ..data.formats import number
-from ..data.i18n import _
+from ..data.i18n import N_, _
 from . import rules as R
 from .period_sums import period_sums, weakest_kind
 from .rules import DEFAULTS, Rules, Thresholds  # noqa: F401 - the method's parameters, set here
@@ -83,7 +83,18 @@ STATUS_COLORS = {
     "missed": "#7A0000",
     "insufficient_data": "#BBBBBB",
 }
-STATUS_LABELS = {s: s.replace("_", " ") for s in STATUSES}
+#: A status in words (English, marked for the catalog: translate where shown, ``_(STATUS_LABELS[s])``).
+STATUS_LABELS = {
+    "met": N_("met"),
+    "achieved": N_("achieved"),
+    "within_tolerance": N_("within tolerance"),
+    "on_track": N_("on track"),
+    "acceleration_needed": N_("acceleration needed"),
+    "limited": N_("limited"),
+    "deterioration": N_("deterioration"),
+    "missed": N_("missed"),
+    "insufficient_data": N_("insufficient data"),
+}
 
 #: The methods :func:`progress_table` offers; the first is the default.
 METHODS = ("refined", "eurostat")

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..data import i18n
 from ..data.dataset import ACHIEVED_STATUSES, Dataset
+from ..data.i18n import N_, _, ngettext, pgettext
 
 #: Verdicts that close a pledge: the target year's figure decided it.
 FINAL = ("met", "missed")
 
-#: How a published bound reads ("突破7万元": more than 70,000).
-BOUND_WORDS = {"=": "", "~": "about", ">=": "more than", "<=": "less than"}
+#: How a published bound reads ("突破7万元": more than 70,000); translated where shown.
+BOUND_WORDS = {"=": "", "~": N_("about"), ">=": N_("more than"), "<=": N_("less than")}
 
 
 def figure_text(value: float, comparator: str, unit: str, year: int, status: str) -> str:
@@ -52,18 +54,24 @@ def sum_text(figure: pd.Series, unit: str) -> str:
     preliminary): the yearly figures found for 2022 and 2025 add up to it; none found for 2021, 2023
     and 2024``."""
 
-    years = [str(int(y)) for y, *_ in figure["parts"]]
-    text = figure_text(figure["value"], figure["comparator"], unit, int(figure["year"]), figure["status"])
-    if figure["comparator"] == ">=":
-        text = text.replace("more than", "at least", 1)
-    text += f": the sum of the yearly figures for {_and(years)}"
+    from .tables import COMPARATOR_WORDS
+    from .tables import figure_text as words_text
+
+    years = [str(int(y)) for y, *__ in figure["parts"]]
+    # a total added up is at least the sum of the figures found ("at least", not a published bound's "more than")
+    text = words_text(figure["value"], unit, figure["comparator"], figure["status"], int(figure["year"]),
+                      words={**BOUND_WORDS, ">=": COMPARATOR_WORDS[">="]})
+    text = _("{text}: the sum of the yearly figures for {years}").format(text=text, years=_and(years))
     if figure["missing"]:
-        text += f"; none found for {_and([str(y) for y in figure['missing']])}"
+        text = _("{text}; none found for {years}").format(text=text, years=_and([str(y) for y in figure["missing"]]))
     return text
 
 
 def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """``2021, 2023 and 2024`` (Chinese 2021、2023和2024)."""
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=pgettext("list", ", ").join(items[:-1]), last=items[-1])
 
 
 def deciding_figure(obs: pd.DataFrame, indicator_id: str, geography: str, target_year: int, as_of: int):
@@ -91,14 +99,15 @@ def _no_pace(row: pd.Series, year: int, n_points: int) -> str:
     """Why an ``insufficient_data`` pledge with a level figure gets no pace verdict (the recency
     rule named with the age the table was computed with, its ``max_age``)."""
     if n_points < 2:
-        return f"Only one point in time ({year}), so there is no pace to judge."
+        return _("Only one point in time ({year}), so there is no pace to judge.").format(year=year)
     from ..method.rules import stale
 
     max_age = int(row["max_age"])
     if stale(float(year), int(row.get("as_of", year)), float(row["target_year"]), max_age):
-        return f"The latest figure ({year}) is more than {max_age} years old, too old to judge the pace."
-    reason = str(row.get("reason", "") or "").strip()
-    return (reason[:1].upper() + reason[1:] + ".") if reason else "No verdict could be computed."
+        return _("The latest figure ({year}) is more than {max_age} years old, too old to judge the pace.").format(
+            year=year, max_age=max_age)
+    reason = str(row.get("reason", "") or "").strip()  # the verdict engine's words (not translated here)
+    return (reason[:1].upper() + reason[1:] + ".") if reason else _("No verdict could be computed.")
 
 
 def why_open(row: pd.Series, figure, n_points: int, target_year: int, bound=None) -> str:
@@ -109,25 +118,32 @@ def why_open(row: pd.Series, figure, n_points: int, target_year: int, bound=None
     if row["status"] in FINAL:
         return ""
     if figure is None:
-        return "No achieved figure for this indicator and place in the sources read so far."
+        return _("No achieved figure for this indicator and place in the sources read so far.")
     year = int(figure["year"])
     judged = row["status"] != "insufficient_data"
     level = figure["comparator"] in ("=", "~")
     if isinstance(figure.get("parts"), list):
-        return f"Not every year of the period has a figure: {sum_text(figure, row['unit'])}, which does not settle the target."
+        return _("Not every year of the period has a figure: {sum}, which does not settle the target.").format(
+            sum=sum_text(figure, row["unit"]))
     if not level:
         text = figure_text(figure["value"], figure["comparator"], row["unit"], year, figure["status"])
-        return f"Only a bound is published for {year} ({text}), which does not settle the target."
+        return _("Only a bound is published for {year} ({figure}), which does not settle the target.").format(
+            year=year, figure=text)
     if bound is not None:
-        text = figure_text(bound["value"], bound["comparator"], row["unit"], int(bound["year"]), bound["status"])
-        settles = f"Only a bound is published for {int(bound['year'])} ({text}), which does not settle the target"
+        words = dict(bound_year=int(bound["year"]), year=year,
+                     figure=figure_text(bound["value"], bound["comparator"], row["unit"], int(bound["year"]),
+                                        bound["status"]))
         if judged:
-            return f"{settles}; the verdict is a judgement on the pace up to {year}."
-        return f"{settles}. {_no_pace(row, year, n_points)}"
+            return _("Only a bound is published for {bound_year} ({figure}), which does not settle the target; the "
+                     "verdict is a judgement on the pace up to {year}.").format(**words)
+        return _("Only a bound is published for {bound_year} ({figure}), which does not settle the target. "
+                 "{reason}").format(reason=_no_pace(row, year, n_points), **words)
     if row["status"] == "achieved":
-        return f"No figure for {target_year} yet; the target was already reached in {year}."
+        return _("No figure for {target_year} yet; the target was already reached in {year}.").format(
+            target_year=target_year, year=year)
     if judged:
-        return f"No figure for {target_year} yet; the verdict is a judgement on the pace up to {year}."
+        return _("No figure for {target_year} yet; the verdict is a judgement on the pace up to {year}.").format(
+            target_year=target_year, year=year)
     return _no_pace(row, year, n_points)
 
 
@@ -161,7 +177,7 @@ def report_card(dataset: Dataset, table: pd.DataFrame, year: int = 2025) -> pd.D
     sources = dataset.sources.set_index("source_id")
     as_of = int(table["as_of"].max()) if len(table) else year
     rows = []
-    for _, row in pledges.iterrows():
+    for _row, row in pledges.iterrows():
         figure = deciding_figure(obs, row["indicator_id"], row["geography"], year, as_of)
         bound = None
         if figure is not None and figure["comparator"] in ("=", "~"):
@@ -236,7 +252,7 @@ def _target_cell(sources: pd.DataFrame, pledges: pd.DataFrame, r: pd.Series):
 
     pledge = pledges.loc[r["pledge_id"]]
     return tables.Safe(tables.esc(r["target"]) + tables.provenance_details(
-        pledge["quote"], sources.loc[pledge["source_id"]], "pledge: quote, source", note=pledge.get("note")))
+        pledge["quote"], sources.loc[pledge["source_id"]], _("pledge: quote, source"), note=pledge.get("note")))
 
 
 def evidence_cell(sources: pd.DataFrame, r: pd.Series, words: str, summary: str):
@@ -248,7 +264,8 @@ def evidence_cell(sources: pd.DataFrame, r: pd.Series, words: str, summary: str)
     if not isinstance(parts, list):
         return tables.Safe(tables.esc(words) + tables.provenance_details(r["quote"], sources.loc[r["source_id"]], summary))
     unit = r.get("unit", "")
-    details = "".join(tables.provenance_details(quote, sources.loc[source], f"{year}: {tables.number(value, unit)}")
+    details = "".join(tables.provenance_details(quote, sources.loc[source],
+                                                _("{year}: {figure}").format(year=year, figure=tables.number(value, unit)))
                       for year, value, source, quote in parts)
     return tables.Safe(tables.esc(words) + f'<div class="zt-parts">{details}</div>')
 
@@ -273,37 +290,49 @@ def card_rows(dataset: Dataset, card: pd.DataFrame, fold_after: int | None = Non
 
     sources = tables.source_info(dataset)
     pledges = dataset.pledges.set_index("pledge_id")
+    chinese = i18n.is_chinese()
     rows = []
-    for _, r in card.iterrows():
-        name = tables.indicator_name(r["indicator_id"], r["name"])
-        zh = f'<span class="zt-sub" lang="zh">{tables.esc(r["name_zh"])}</span>' if r["name_zh"] else ""
+    for _row, r in card.iterrows():
+        if chinese:  # the Chinese name is the name (the English one is not repeated under it)
+            name, zh = tables.indicator_name(r["indicator_id"], r["name_zh"] or r["name"]), ""
+        else:
+            name = tables.indicator_name(r["indicator_id"], r["name"])
+            zh = f'<span class="zt-sub" lang="zh">{tables.esc(r["name_zh"])}</span>' if r["name_zh"] else ""
         target = _target_cell(sources, pledges, r)
-        figure = evidence_cell(sources, r, r["figure"], "figure: quote, source") if r["figure"] else "none found"
-        why = r["open_reason"] or "Decided by the figure for the target year."
+        figure = evidence_cell(sources, r, r["figure"], _("figure: quote, source")) if r["figure"] else _("none found")
+        why = r["open_reason"] or _("Decided by the figure for the target year.")
         if not r["open_reason"] and isinstance(r.get("parts"), list):
-            why = "Decided by the sum of the yearly figures of the period, each with its quote and source."
+            why = _("Decided by the sum of the yearly figures of the period, each with its quote and source.")
         if r["gap_text"]:
-            why = f"Missed: {r['gap_text']}."
+            why = _("Missed: {shortfall}.").format(shortfall=r["gap_text"])
         if r["evidence_kind"] == "other":
-            why += " Caution: the deciding figure comes from an unattributed or aggregator source."
-        rows.append([tables.Safe(f"{name}{zh}"), r["geography"], target, tables.status_badge(r["status"]),
+            why = _("{text} Caution: the deciding figure comes from an unattributed or aggregator source.").format(text=why)
+        rows.append([tables.Safe(f"{name}{zh}"), tables.place(r["geography"]), target, tables.status_badge(r["status"]),
                      figure, why])
-    note = tables.Safe(f"{tables.guide_link()} (every status and its thresholds).")
-    return tables.render(rows, ["Pledge", "Where", "Target", "Verdict", "Deciding figure", "Why this verdict"],
-                         note=note, fold_after=fold_after, empty="No pledge has this target year.")
+    note = tables.Safe(_("{guide} (every status and its thresholds).").format(guide=tables.guide_link()))
+    columns = [_("Pledge"), _("Where"), _("Target"), _("Verdict"), _("Deciding figure"), _("Why this verdict")]
+    return tables.render(rows, columns, note=note, fold_after=fold_after, empty=_("No pledge has this target year."))
 
 
 def card_sentence(card: pd.DataFrame, year: int) -> str:
     """One sentence of counts: how many pledges due in ``year`` have a verdict, and of which kind."""
-    from ..method.progress import STATUS_LABELS, STATUSES
+    from ..method.progress import STATUSES
+    from .tables import status_label
 
     counts = card_counts(card)
     decided = counts["total"] - counts.get("insufficient_data", 0)
-    parts = [f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUSES if counts.get(s) and s != "insufficient_data"]
-    text = f"Of the {counts['total']} pledges due in {year}, {decided} {'has' if decided == 1 else 'have'} a verdict"
-    text += f" ({', '.join(parts)})" if parts else ""
+    parts = [_("{count} {status}").format(count=counts[s], status=status_label(s))
+             for s in STATUSES if counts.get(s) and s != "insufficient_data"]
+    text = ngettext("Of the {total} pledges due in {year}, {decided} has a verdict",
+                    "Of the {total} pledges due in {year}, {decided} have a verdict", decided).format(
+        total=counts["total"], year=year, decided=decided)
+    if parts:
+        text = _("{text} ({parts})").format(text=text, parts=pgettext("list", ", ").join(parts))
     missing = counts.get("insufficient_data", 0)
-    return text + (f"; {missing} cannot be judged yet, each with the reason in the table." if missing else ".")
+    if missing:
+        return _("{text}; {missing} cannot be judged yet, each with the reason in the table.").format(
+            text=text, missing=missing)
+    return _("{sentence}.").format(sentence=text)
 
 
 def evidence_counts(card: pd.DataFrame) -> pd.DataFrame:
@@ -327,34 +356,37 @@ def evidence_counts(card: pd.DataFrame) -> pd.DataFrame:
 def evidence_sentence(card: pd.DataFrame) -> str:
     """How many verdicts rest on each kind of evidence, and which rest on "other" (to check)."""
     from ..data.dataset import EVIDENCE_KINDS
+    from .tables import evidence_words
 
     judged = card[card["status"] != "insufficient_data"] if len(card) else card
     if judged.empty:
-        return "No pledge on the card has a verdict yet."
+        return _("No pledge on the card has a verdict yet.")
     counts = judged["evidence_kind"].value_counts()
-    parts = [f"{counts[k]} on {EVIDENCE_KINDS[k]}" for k in EVIDENCE_KINDS if counts.get(k)]
-    text = f"Of the {len(judged)} verdicts, " + ", ".join(parts) + "."
+    sep = pgettext("list", ", ")
+    parts = [_("{count} on {evidence}").format(count=counts[k], evidence=evidence_words(k))
+             for k in EVIDENCE_KINDS if counts.get(k)]
+    text = _("Of the {total} verdicts, {parts}.").format(total=len(judged), parts=sep.join(parts))
     weak = judged[judged["evidence_kind"] == "other"]
     if len(weak):
-        text += (f" {len(weak)} rest{'s' if len(weak) == 1 else ''} on an unattributed or aggregator source and "
-                 f"should be read with caution: {', '.join(weak['pledge_id'])}.")
-    else:
-        text += " None rests on an unattributed or aggregator source."
-    return text
+        return ngettext("{text} {n} rests on an unattributed or aggregator source and should be read with caution: "
+                        "{pledges}.",
+                        "{text} {n} rest on an unattributed or aggregator source and should be read with caution: "
+                        "{pledges}.", len(weak)).format(text=text, n=len(weak), pledges=sep.join(weak["pledge_id"]))
+    return _("{text} None rests on an unattributed or aggregator source.").format(text=text)
 
 
 def evidence_rows(card: pd.DataFrame):
     """:func:`evidence_counts` as a table for readers (the kind in words, verdicts as columns)."""
-    from ..data.dataset import EVIDENCE_KINDS
     from ..method.progress import STATUS_LABELS
     from . import tables
 
     counts = evidence_counts(card)
-    words = {**EVIDENCE_KINDS, "none": "no figure found"}
+    words = {k: _("no figure found") if k == "none" else tables.evidence_words(k) for k in counts.index}
     rows = [[words[k][:1].upper() + words[k][1:], *[int(v) for v in counts.loc[k]]] for k in counts.index]
-    columns = ["Deciding evidence", *[STATUS_LABELS.get(c, c) for c in counts.columns]]
+    columns = [_("Deciding evidence"), *[tables.status_label(c) if c in STATUS_LABELS else _("total") if c == "total"
+                                         else c for c in counts.columns]]
     return tables.render(rows, columns, numeric=tuple(columns[1:]), fold_after=None,
-                         empty="No pledge has this target year.")
+                         empty=_("No pledge has this target year."))
 
 
 def missed_rows(dataset: Dataset, card: pd.DataFrame):
@@ -372,11 +404,12 @@ def missed_rows(dataset: Dataset, card: pd.DataFrame):
     pledges = dataset.pledges.set_index("pledge_id")
     missed = card[card["status"] == "missed"] if len(card) else card
     rows = []
-    for _, r in missed.iterrows():
-        name = tables.indicator_name(r["indicator_id"], r["name"])
+    for _row, r in missed.iterrows():
+        name = tables.indicator_name(r["indicator_id"], tables.indicator_text(r["indicator_id"], r["name"],
+                                                                              name_zh=r["name_zh"]))
         target = _target_cell(sources, pledges, r)
-        shortfall = evidence_cell(sources, r, r["gap_text"] or r["figure"], "deciding figure: quote, source")
-        rows.append([tables.Safe(name), r["geography"], target, shortfall])
-    return tables.render(rows, ["Pledge", "Where", "Target", "What was achieved"], fold_after=None,
-                         caption=f"{len(rows)} missed pledge{'s' if len(rows) != 1 else ''}",
-                         empty="No pledge on the card was missed.")
+        shortfall = evidence_cell(sources, r, r["gap_text"] or r["figure"], _("deciding figure: quote, source"))
+        rows.append([tables.Safe(name), tables.place(r["geography"]), target, shortfall])
+    return tables.render(rows, [_("Pledge"), _("Where"), _("Target"), _("What was achieved")], fold_after=None,
+                         caption=ngettext("{n} missed pledge", "{n} missed pledges", len(rows)).format(n=len(rows)),
+                         empty=_("No pledge on the card was missed."))

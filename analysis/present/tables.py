@@ -20,23 +20,108 @@ from urllib.parse import unquote
 import numpy as np
 import pandas as pd
 
+from ..data import formats, i18n
 from ..data.dataset import ACHIEVED_STATUSES, EVIDENCE_KINDS, Dataset
 from ..data.formats import UNIT_LABELS, number, unit_label  # noqa: F401 - the tables' wording of a figure
+from ..data.i18n import N_, _, ngettext, pgettext
 from ..method.progress import DEFAULTS, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
 
-#: Reader's names of the dataset's themes (an unknown theme reads as its id with spaces).
+#: Reader's names of the dataset's themes (an unknown theme reads as its id with spaces); English,
+#: marked for the catalog and translated where shown (:func:`theme_label`).
 THEME_LABELS = {
-    "income_gap": "Income gap",
-    "industry_innovation": "Industry and innovation",
-    "ecology_energy": "Ecology and energy",
-    "public_services": "Public services",
-    "macro_economy": "Economy",
-    "urbanization_regional": "Urbanisation and regions",
-    "governance_other": "Governance and other",
+    "income_gap": N_("Income gap"),
+    "industry_innovation": N_("Industry and innovation"),
+    "ecology_energy": N_("Ecology and energy"),
+    "public_services": N_("Public services"),
+    "macro_economy": N_("Economy"),
+    "urbanization_regional": N_("Urbanisation and regions"),
+    "governance_other": N_("Governance and other"),
 }
 
-#: How a comparator reads in front of a figure.
-COMPARATOR_WORDS = {"=": "", "~": "about", ">=": "at least", "<=": "at most"}
+#: How a comparator reads in front of a figure (translated where shown: :func:`comparator_words`).
+COMPARATOR_WORDS = {"=": "", "~": N_("about"), ">=": N_("at least"), "<=": N_("at most")}
+
+#: What a source is, in words (:data:`analysis.data.schema.EVIDENCE_KINDS`, marked here for the catalog).
+EVIDENCE_WORDS = {
+    "official": N_("the issuer's own publication"),
+    "official_copy": N_("an official document, read through a copy"),
+    "news": N_("a news report of official figures"),
+    "other": N_("other (unattributed, self-media or aggregator)"),
+}
+
+#: How a pledge restates an earlier one (:func:`analysis.method.lineage.pledge_lineage`'s ``verdict``).
+LINEAGE_WORDS = {
+    "first": N_("first pledge"),
+    "raised": N_("raised"),
+    "lowered": N_("lowered"),
+    "kept": N_("kept"),
+    "met, then extended": N_("met, then extended"),
+    "postponed": N_("postponed"),
+    "new target": N_("new target"),
+    "milestone": N_("milestone"),
+    "brought forward": N_("brought forward"),
+}
+
+
+def _mark_places() -> tuple[str, ...]:  # pragma: no cover - never called: marks the places for `make catalog`
+    return (pgettext("place", "Zhejiang"), pgettext("place", "Jiaxing"), pgettext("place", "Jiashan"),
+            pgettext("place", "Jiaxing Port"), pgettext("place", "Hangzhou"), pgettext("place", "Wenzhou"),
+            pgettext("place", "Yunhe County"), pgettext("place", "Ningbo Qianwan New District"),
+            pgettext("place", "Ningbo-Zhoushan Port"))
+
+
+def place(geography) -> str:
+    """A place (``geography``) as the reader's language names it: ``Zhejiang``, in Chinese 浙江 (a
+    place without a translation is shown as it is)."""
+    if not isinstance(geography, str) or not geography:
+        return geography
+    return pgettext("place", geography)
+
+
+def status_label(status) -> str:
+    """A status in words in the current language: ``on track``, in Chinese 基本符合预期."""
+    status = str(status)
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status.replace("_", " ")
+
+
+def comparator_words(comparator, words=None) -> str:
+    """The words in front of a figure for a comparator ("" for an exact one), translated."""
+    text = (COMPARATOR_WORDS if words is None else words).get(str(comparator), "")
+    return _(text) if text else ""
+
+
+def qualified(words: str, figure: str) -> str:
+    """A figure with the (translated) words in front of it: ``at least 90%``, in Chinese 不低于90%."""
+    return _("{qualifier} {figure}").format(qualifier=words, figure=figure) if words else figure.strip()
+
+
+def _sep() -> str:
+    """The separator of the parts of a note: ", " (Chinese "，")."""
+    return pgettext("separator", ", ")
+
+
+def names_zh(dataset: Dataset | None) -> pd.Series | None:
+    """The Chinese names of the indicators, by ``indicator_id`` (None without a dataset)."""
+    if dataset is None or "name_zh" not in dataset.indicators:
+        return None
+    return dataset.indicators.set_index("indicator_id")["name_zh"]
+
+
+def indicator_text(indicator_id, name, zh: pd.Series | None = None, name_zh=None) -> str:
+    """An indicator's name in the current language: ``name`` in English; in Chinese ``name_zh`` (given, or
+    looked up by ``indicator_id`` in ``zh``), else ``name`` when no Chinese name is known."""
+    if not i18n.is_chinese():
+        return name
+    if not (isinstance(name_zh, str) and name_zh) and zh is not None:
+        name_zh = zh.get(indicator_id)
+    return name_zh if isinstance(name_zh, str) and name_zh else name
+
+
+def source_title(source) -> str:
+    """A source's title as the edition shows it: ``title_en`` in English, ``title`` (the original) in Chinese."""
+    if i18n.is_chinese() and isinstance(source.get("title"), str) and source.get("title"):
+        return source.get("title")
+    return source.get("title_en")
 
 #: Link from a report to the index's definitions of the statuses (reports sit beside index.html).
 GUIDE_HREF = "index.html#how-to-read"
@@ -57,8 +142,10 @@ def esc(text) -> str:
 
 
 def theme_label(theme: str) -> str:
-    """The reader's name of a theme id, e.g. ``ecology_energy`` -> ``Ecology and energy``."""
-    return THEME_LABELS.get(str(theme), str(theme).replace("_", " ").capitalize())
+    """The reader's name of a theme id, e.g. ``ecology_energy`` -> ``Ecology and energy`` (生态与能源)."""
+    if str(theme) in THEME_LABELS:
+        return _(THEME_LABELS[str(theme)])
+    return str(theme).replace("_", " ").capitalize()
 
 
 def figure_text(value, unit, comparator: str = "=", status: str = "reported", year=None, words=None) -> str:
@@ -66,45 +153,50 @@ def figure_text(value, unit, comparator: str = "=", status: str = "reported", ye
 
     ``words`` maps a comparator to the words in front of the figure (default :data:`COMPARATOR_WORDS`;
     the report card says "more than" of a published bound)."""
-    words = (COMPARATOR_WORDS if words is None else words).get(str(comparator), "")
-    text = f"{words} {number(value, unit)}".strip()
-    notes = [str(int(year))] if year is not None and pd.notna(year) else []
+    text = qualified(comparator_words(comparator, words), number(value, unit))
+    notes = [formats.year(year)] if year is not None and pd.notna(year) else []
     if status == "preliminary":
-        notes.append("preliminary")
+        notes.append(_("preliminary"))
     elif status == "revised":
-        notes.append("revised")
-    return text + (f" ({', '.join(notes)})" if notes else "")
+        notes.append(_("revised"))
+    return _("{figure} ({notes})").format(figure=text, notes=_sep().join(notes)) if notes else text
 
 
 def gap_text(value: float, year: int, target: float, unit: str, sign: float) -> str:
     """A missed target said plainly, e.g. ``70,240 yuan in 2025, 4,760 yuan (6.3%) short of the 75,000
     yuan pledged`` (``above`` the target where lower is better)."""
     gap = abs(target - value)
-    share = f" ({gap / abs(target):.1%})" if target else ""
-    side = "short of" if sign > 0 else "above"
-    return f"{number(value, unit)} in {int(year)}, {number(gap, unit)}{share} {side} the {number(target, unit)} pledged"
+    words = dict(value=number(value, unit), year=int(year), gap=number(gap, unit), target=number(target, unit))
+    if target:
+        words["share"] = f"{gap / abs(target):.1%}"
+        if sign > 0:
+            return _("{value} in {year}, {gap} ({share}) short of the {target} pledged").format(**words)
+        return _("{value} in {year}, {gap} ({share}) above the {target} pledged").format(**words)
+    if sign > 0:
+        return _("{value} in {year}, {gap} short of the {target} pledged").format(**words)
+    return _("{value} in {year}, {gap} above the {target} pledged").format(**words)
 
 
 def qualifier_words(comparator: str = "=", status: str = "reported") -> str:
     """What a figure's comparator and status mean, in words ("" for an exact final figure)."""
     parts = []
     if comparator == "~":
-        parts.append("the source gives an approximate figure (about)")
+        parts.append(_("the source gives an approximate figure (about)"))
     elif comparator == ">=":
-        parts.append("the source gives a lower bound (at least)")
+        parts.append(_("the source gives a lower bound (at least)"))
     elif comparator == "<=":
-        parts.append("the source gives an upper bound (at most)")
+        parts.append(_("the source gives an upper bound (at most)"))
     if status == "preliminary":
-        parts.append("a preliminary figure, which a later release may revise")
+        parts.append(_("a preliminary figure, which a later release may revise"))
     elif status == "revised":
-        parts.append("a revised figure (e.g. after an economic census)")
-    return "; ".join(parts)
+        parts.append(_("a revised figure (e.g. after an economic census)"))
+    return pgettext("separator", "; ").join(parts)
 
 
 def status_badge(status: str) -> Safe:
     """A status as a coloured badge (the chart colour; text in black or white, whichever contrasts more)."""
     status = str(status)
-    label = STATUS_LABELS.get(status, status.replace("_", " "))
+    label = status_label(status)
     return Safe(f'<span class="zt-badge zt-{esc(status)}">{esc(label)}</span>')
 
 
@@ -203,7 +295,7 @@ class Table:
 
 
 def render(rows: list[list], columns: list[str], numeric: tuple[str, ...] = (), caption: str = "",
-           note: str = "", fold_after: int | None = FOLD_AFTER, empty: str = "No rows for this selection.") -> Table:
+           note: str = "", fold_after: int | None = FOLD_AFTER, empty: str = N_("No rows for this selection.")) -> Table:
     """Render rows of cells (text or :class:`Safe` HTML) under ``columns`` as one HTML table.
 
     Parameters
@@ -219,7 +311,7 @@ def render(rows: list[list], columns: list[str], numeric: tuple[str, ...] = (), 
     fold_after : int or None
         Rows shown before the rest is folded into a ``<details>`` ("Show all N rows"); None: never fold.
     empty : str
-        What to say instead of an empty table.
+        What to say instead of an empty table (a message of the catalog is translated).
 
     Returns
     -------
@@ -227,7 +319,7 @@ def render(rows: list[list], columns: list[str], numeric: tuple[str, ...] = (), 
     """
     note_html = f'<p class="zt-note">{esc(note)}</p>' if note else ""
     if not rows:
-        return Table(f'<div class="zt-block"><p class="zt-note">{esc(empty)}</p>{note_html}</div>')
+        return Table(f'<div class="zt-block"><p class="zt-note">{esc(_(empty) if empty else empty)}</p>{note_html}</div>')
     head = "".join(f'<th scope="col"{_num(c, numeric)}>{esc(c)}</th>' for c in columns)
 
     def body(part):
@@ -247,7 +339,9 @@ def render(rows: list[list], columns: list[str], numeric: tuple[str, ...] = (), 
         rest = len(rows) - fold_after
         inner = (
             table(rows[:fold_after], caption)
-            + f'<details class="zt-more"><summary>Show the other {rest} rows (of {len(rows)})</summary>'
+            + '<details class="zt-more"><summary>'
+            + esc(_("Show the other {rest} rows (of {total})").format(rest=rest, total=len(rows)))
+            + "</summary>"
             + table(rows[fold_after:], "")
             + "</details>"
         )
@@ -255,13 +349,13 @@ def render(rows: list[list], columns: list[str], numeric: tuple[str, ...] = (), 
 
 
 #: Columns whose short values should not wrap (dates, years).
-NOWRAP = ("Published", "Year", "Where")
+NOWRAP = (N_("Published"), N_("Year"), N_("Where"))
 
 
 def _num(column: str, numeric) -> str:
     if column in numeric:
         return ' class="num"'
-    return ' class="nowrap"' if column in NOWRAP else ""
+    return ' class="nowrap"' if column in NOWRAP or column in {_(c) for c in NOWRAP} else ""
 
 
 # --- provenance -------------------------------------------------------------------------------
@@ -292,7 +386,10 @@ def _http(url) -> bool:
 
 def evidence_words(kind) -> str:
     """What a source is, in words (``sources.kind``), e.g. "an official document, read through a copy"."""
-    return EVIDENCE_KINDS.get(str(kind), "kind of evidence not recorded")
+    kind = str(kind)
+    if kind in EVIDENCE_WORDS:
+        return _(EVIDENCE_WORDS[kind])
+    return EVIDENCE_KINDS[kind] if kind in EVIDENCE_KINDS else _("kind of evidence not recorded")
 
 
 def source_link(source: pd.Series) -> Safe:
@@ -300,45 +397,54 @@ def source_link(source: pd.Series) -> Safe:
     read ("read at"), or where the document is kept when it has no address."""
     url, original = source.get("url"), source.get("original_url")
     kept = source.get("document")
+    document = f"<code>{esc(kept)}</code>" if isinstance(kept, str) and kept else ""
     if _http(original):
-        copy = f"; read at {_link(url)}" if _http(url) and url != original else ""
-        if not copy and isinstance(kept, str) and kept:
-            copy = f"; read in the project's source documents as <code>{esc(kept)}</code>"
-        return Safe(f"Original: {_link(original)}{copy}")
+        if _http(url) and url != original:
+            return Safe(_("Original: {original}; read at {copy}").format(original=_link(original), copy=_link(url)))
+        if document:
+            return Safe(_("Original: {original}; read in the project's source documents as {document}").format(
+                original=_link(original), document=document))
+        return Safe(_("Original: {original}").format(original=_link(original)))
     if _http(url):
         if source.get("kind") in ("official_copy", "news", "other"):
-            return Safe(f"Original address not recorded; read at {_link(url)}")
+            return Safe(_("Original address not recorded; read at {copy}").format(copy=_link(url)))
         return Safe(_link(url))
-    if isinstance(kept, str) and kept:
-        return Safe(f"No public link recorded; the document is kept in the project's source documents "
-                    f"as <code>{esc(kept)}</code>")
-    return Safe("No link recorded")
+    if document:
+        return Safe(_("No public link recorded; the document is kept in the project's source documents as "
+                      "{document}").format(document=document))
+    return Safe(_("No link recorded"))
 
 
 def published_text(source: pd.Series) -> str:
     """The publication date as ``2023-01-12``, or say it is not recorded."""
     date = source.get("published")
     if date is None or pd.isna(date):
-        return "publication date not recorded"
-    return f"published {pd.Timestamp(date):%Y-%m-%d}"
+        return _("publication date not recorded")
+    return _("published {date}").format(date=formats.date(date))
 
 
 def source_citation(source: pd.Series) -> Safe:
     """Issuer, title, publication date, kind of evidence and link of one source (a row of
     ``dataset.sources``): the issuer and the original first, the copy read after them."""
     issuer = source.get("issuer")
-    who = f"{esc(issuer)}: " if isinstance(issuer, str) and issuer else ""
     kind = esc(evidence_words(source.get("kind")))
-    return Safe(f"{who}<em>{esc(source.get('title_en'))}</em>; {esc(published_text(source))}; "
-                f'<span class="zt-kind">{kind[:1].upper() + kind[1:]}</span>. {source_link(source)}')
+    words = dict(title=f"<em>{esc(source_title(source))}</em>", published=esc(published_text(source)),
+                 kind=f'<span class="zt-kind">{kind[:1].upper() + kind[1:]}</span>', link=source_link(source))
+    if isinstance(issuer, str) and issuer:
+        return Safe(_("{issuer}: {title}; {published}; {kind}. {link}").format(issuer=esc(issuer), **words))
+    return Safe(_("{title}; {published}; {kind}. {link}").format(**words))
 
 
-def provenance_details(quote, source: pd.Series, summary: str = "source", qualifier: str = "",
+def provenance_details(quote, source: pd.Series, summary: str = N_("source"), qualifier: str = "",
                        note=None) -> Safe:
-    """A ``<details>`` element: the verbatim quote, what kind of figure it is, and the citation."""
-    extra = f"<p>{esc(qualifier[:1].upper() + qualifier[1:])}.</p>" if qualifier else ""
+    """A ``<details>`` element: the verbatim quote, what kind of figure it is, and the citation
+    (``summary``: the words to click, a message of the catalog is translated)."""
+    summary = _(summary) if summary else summary
+    extra = ("<p>" + esc(_("{sentence}.").format(sentence=qualifier[:1].upper() + qualifier[1:])) + "</p>"
+             if qualifier else "")
     if isinstance(note, str) and note:
-        extra += f"<p>Note: {esc(note)}</p>"  # dataset text: literal, never a link (links come from sources.url)
+        # dataset text: literal, never a link (links come from sources.url)
+        extra += "<p>" + esc(_("Note: {note}").format(note=note)) + "</p>"
     return Safe(
         f'<details class="zt-src"><summary>{esc(summary)}</summary>'
         f'<blockquote class="zt-quote">“{esc(quote)}”</blockquote>{extra}<p>{source_citation(source)}</p></details>'
@@ -367,30 +473,39 @@ def observed_cell(dataset: Dataset, current: pd.DataFrame, sources: pd.DataFrame
                   geography: str, value, year, unit) -> Safe:
     """A figure with its year, its kind in words and its quote and source one click away."""
     if value is None or pd.isna(value):
-        return Safe("n/a")
+        return Safe(_("n/a"))
     obs = observation_for(current, indicator_id, geography, year)
     if obs is None:
         return Safe(esc(figure_text(value, unit, year=year)))
     comparator = str(obs.get("comparator", "=")) if pd.notna(obs.get("comparator", "=")) else "="
     text = figure_text(value, unit, comparator, str(obs["status"]), year)
     source = sources.loc[obs["source_id"]]
-    return Safe(esc(text) + provenance_details(obs["quote"], source, "quote, source",
+    return Safe(esc(text) + provenance_details(obs["quote"], source, _("quote, source"),
                                                qualifier_words(comparator, str(obs["status"])), obs.get("note")))
 
 
 def target_words(row) -> str:
-    """``at least 75,000 yuan by 2025``."""
-    words = COMPARATOR_WORDS.get(str(row["comparator"]), "")
-    if str(row["comparator"]) in ("increase", "decrease"):  # a direction-only pledge: no number
-        verb = "keep increasing" if str(row["comparator"]) == "increase" else "keep decreasing"
-        return f"{verb} (no number) to {int(row['target_year'])}"
-    return f"{words} {number(row['target_value'], row['unit'])}".strip() + f" by {int(row['target_year'])}"
+    """``at least 75,000 yuan by 2025`` (到2025年不低于75000元)."""
+    year = int(row["target_year"])
+    if str(row["comparator"]) == "increase":  # a direction-only pledge: no number
+        return _("keep increasing (no number) to {year}").format(year=year)
+    if str(row["comparator"]) == "decrease":
+        return _("keep decreasing (no number) to {year}").format(year=year)
+    return target_phrase(row["comparator"], row["target_value"], row["unit"], year)
+
+
+def target_phrase(comparator, value, unit, year) -> str:
+    """A numeric target: ``at least 75,000 yuan by 2025`` (到2025年不低于75000元)."""
+    words, figure = comparator_words(comparator), number(value, unit)
+    if words:
+        return _("{qualifier} {figure} by {year}").format(qualifier=words, figure=figure, year=int(year))
+    return _("{figure} by {year}").format(figure=figure.strip(), year=int(year))
 
 
 def pledge_cell(dataset: Dataset, pledges: pd.DataFrame, sources: pd.DataFrame, row) -> Safe:
     """The target in words with the pledge's quote and source one click away."""
     pledge = pledges.loc[row["pledge_id"]]
-    details = provenance_details(pledge["quote"], sources.loc[pledge["source_id"]], "pledge: quote, source",
+    details = provenance_details(pledge["quote"], sources.loc[pledge["source_id"]], _("pledge: quote, source"),
                                  note=pledge.get("note"))
     return Safe(esc(target_words(row)) + details)
 
@@ -398,12 +513,13 @@ def pledge_cell(dataset: Dataset, pledges: pd.DataFrame, sources: pd.DataFrame, 
 def base_cell(dataset, current, pledges, sources, row) -> Safe:
     """The base figure: from the pledge's own baseline (its quote), else the earliest achieved figure."""
     if pd.isna(row["base_value"]) or pd.isna(row["base_year"]):
-        return Safe("n/a")
+        return Safe(_("n/a"))
     if row.get("base_from") == "pledge":
         pledge = pledges.loc[row["pledge_id"]]
-        text = f"{number(row['base_value'], row['unit'])} ({int(row['base_year'])}, stated in the pledge)"
+        text = _("{figure} ({year}, stated in the pledge)").format(figure=number(row["base_value"], row["unit"]),
+                                                                   year=int(row["base_year"]))
         return Safe(esc(text) + provenance_details(pledge["quote"], sources.loc[pledge["source_id"]],
-                                                   "quote, source"))
+                                                   _("quote, source")))
     return observed_cell(dataset, current, sources, row["indicator_id"], row["geography"], row["base_value"],
                          row["base_year"], row["unit"])
 
@@ -421,13 +537,13 @@ def indicator_name(indicator_id: str, name: str) -> Safe:
     return Safe(f'<span class="zt-ind" data-indicator="{esc(indicator_id)}">{esc(name)}</span>')
 
 
-def guide_link(text: str = "How to read the verdicts") -> Safe:
-    """A link to the index's definitions of every status."""
-    return Safe(f'<a href="{GUIDE_HREF}">{esc(text)}</a>')
+def guide_link(text: str = N_("How to read the verdicts")) -> Safe:
+    """A link to the index's definitions of every status (a message of the catalog is translated)."""
+    return Safe(f'<a href="{GUIDE_HREF}">{esc(_(text) if text else text)}</a>')
 
 
 def progress_rows(dataset: Dataset, table: pd.DataFrame, caption: str = "", fold_after: int | None = FOLD_AFTER,
-                  empty: str = "No pledge in this selection.") -> Table:
+                  empty: str = N_("No pledge in this selection.")) -> Table:
     """The verdict table: pledge, place, target, base, latest figure, R and status, every figure traceable.
 
     Rows are ordered by status (best first), then theme and indicator name.
@@ -437,13 +553,15 @@ def progress_rows(dataset: Dataset, table: pd.DataFrame, caption: str = "", fold
     sources = source_info(dataset)
     order = table.assign(_o=table["status"].astype(str).map(STATUS_ORDER).to_numpy())
     order = order.sort_values(["_o", "theme", "name", "geography", "target_year", "pledge_id"], kind="stable")
+    zh = names_zh(dataset)
     rows = []
-    for _, r in order.iterrows():
+    for _row, r in order.iterrows():
         ratio = f"{r['ratio']:.2f}" if pd.notna(r.get("ratio")) else "–"
-        pledge = Safe(f"{indicator_name(r['indicator_id'], r['name'])}<span class=\"zt-sub\">{esc(theme_label(r['theme']))}</span>")
+        name = indicator_text(r["indicator_id"], r["name"], zh, r.get("name_zh"))
+        pledge = Safe(f"{indicator_name(r['indicator_id'], name)}<span class=\"zt-sub\">{esc(theme_label(r['theme']))}</span>")
         rows.append([
             pledge,
-            r["geography"],
+            place(r["geography"]),
             pledge_cell(dataset, pledges, sources, r),
             base_cell(dataset, current, pledges, sources, r),
             observed_cell(dataset, current, sources, r["indicator_id"], r["geography"], r["latest_value"],
@@ -451,12 +569,10 @@ def progress_rows(dataset: Dataset, table: pd.DataFrame, caption: str = "", fold
             ratio,
             status_cell(r),
         ])
-    note = Safe(
-        "R: the observed annual rate of change divided by the rate needed to reach the target on time. "
-        f"{guide_link()} (every status and its thresholds)."
-    )
-    return render(rows, ["Pledge", "Where", "Target", "Base", "Latest figure", "R", "Status"], numeric=("R",),
-                  caption=caption, note=note, fold_after=fold_after, empty=empty)
+    note = Safe(_("R: the observed annual rate of change divided by the rate needed to reach the target on time. "
+                  "{guide} (every status and its thresholds).").format(guide=guide_link()))
+    columns = [_("Pledge"), _("Where"), _("Target"), _("Base"), _("Latest figure"), "R", _("Status")]
+    return render(rows, columns, numeric=("R",), caption=caption, note=note, fold_after=fold_after, empty=empty)
 
 
 def sources_rows(dataset: Dataset, source_ids, fold_after: int | None = FOLD_AFTER) -> Table:
@@ -464,80 +580,91 @@ def sources_rows(dataset: Dataset, source_ids, fold_after: int | None = FOLD_AFT
     used = dataset.sources[dataset.sources["source_id"].isin(set(source_ids))]
     used = used.assign(_d=used["published"]).sort_values(["_d", "title_en"], na_position="last", kind="stable")
     rows = []
-    for _, s in used.iterrows():
-        date = f"{s['published']:%Y-%m-%d}" if pd.notna(s["published"]) else "not recorded"
-        title = Safe(esc(s["title_en"]) + (f'<span class="zt-sub" lang="zh">{esc(s["title"])}</span>'
-                                           if isinstance(s.get("title"), str) and s["title"] != s["title_en"] else ""))
+    for _row, s in used.iterrows():
+        date = formats.date(s["published"]) if pd.notna(s["published"]) else _("not recorded")
+        if i18n.is_chinese():  # the original title (the Chinese edition shows no translation of it)
+            title = Safe(esc(source_title(s)))
+        else:
+            title = Safe(esc(s["title_en"]) + (f'<span class="zt-sub" lang="zh">{esc(s["title"])}</span>'
+                                               if isinstance(s.get("title"), str) and s["title"] != s["title_en"] else ""))
         rows.append([title, s["issuer"], evidence_words(s.get("kind")), date, source_link(s)])
-    return render(rows, ["Source", "Issuer", "Evidence", "Published", "Where to read it"], fold_after=fold_after,
-                  caption=f"{len(rows)} sources", empty="No source for this selection.")
+    columns = [_("Source"), _("Issuer"), _("Evidence"), _("Published"), _("Where to read it")]
+    return render(rows, columns, fold_after=fold_after, caption=_("{n} sources").format(n=len(rows)),
+                  empty=_("No source for this selection."))
 
 
 def lineage_rows(dataset: Dataset, history: pd.DataFrame, fold_after: int | None = FOLD_AFTER) -> Table:
     """Pledges restating an earlier one: indicator, place, the earlier and the later target, what changed."""
     names = dataset.indicators.set_index("indicator_id")["name"]
+    zh = names_zh(dataset)
     units = dataset.indicators.set_index("indicator_id")["unit"]
     pledges = dataset.pledges.set_index("pledge_id")
     sources = source_info(dataset)
     rows = []
-    for _, h in history.iterrows():
+    for _row, h in history.iterrows():
         unit = units.get(h["indicator_id"], "")
 
         def target(pid, value, year, unit=unit):
             if not isinstance(pid, str):
                 return Safe("–")
             p = pledges.loc[pid]
-            words = COMPARATOR_WORDS.get(str(p["comparator"]), "")
-            text = f"{words} {number(value, unit)}".strip() + f" by {int(year)}"
-            return Safe(esc(text) + f'<span class="zt-sub">{esc(sources.at[p["source_id"], "title_en"])}</span>'
-                        + provenance_details(p["quote"], sources.loc[p["source_id"]], "pledge: quote, source"))
+            text = target_phrase(p["comparator"], value, unit, year)
+            return Safe(esc(text) + f'<span class="zt-sub">{esc(source_title(sources.loc[p["source_id"]]))}</span>'
+                        + provenance_details(p["quote"], sources.loc[p["source_id"]], _("pledge: quote, source")))
 
+        verdict = str(h["verdict"])
         rows.append([
-            names.get(h["indicator_id"], h["indicator_id"]),
-            h["geography"],
+            indicator_text(h["indicator_id"], names.get(h["indicator_id"], h["indicator_id"]), zh),
+            place(h["geography"]),
             target(h.get("previous_pledge_id"), h.get("previous_target_value"), h.get("previous_target_year")),
             target(h["pledge_id"], h["target_value"], h["target_year"]),
-            "first pledge" if h["verdict"] == "first" else str(h["verdict"]).replace("_", " "),
+            _(LINEAGE_WORDS[verdict]) if verdict in LINEAGE_WORDS else verdict.replace("_", " "),
         ])
-    return render(rows, ["Indicator", "Where", "Earlier pledge", "Pledge", "Change"], fold_after=fold_after,
-                  empty="No pledge restates an earlier one.")
+    columns = [_("Indicator"), _("Where"), _("Earlier pledge"), _("Pledge"), _("Change")]
+    return render(rows, columns, fold_after=fold_after, empty=_("No pledge restates an earlier one."))
 
 
 def conflicts_rows(dataset: Dataset, conflicts: pd.DataFrame, fold_after: int | None = FOLD_AFTER) -> Table:
     """Figures reported differently by different sources, with which one is used and each one's quote."""
     info = dataset.indicators.set_index("indicator_id")
+    zh = names_zh(dataset)
     sources = source_info(dataset)
     rows = []
-    for _, c in conflicts.iterrows():
+    for _row, c in conflicts.iterrows():
         unit = info.at[c["indicator_id"], "unit"] if c["indicator_id"] in info.index else ""
         source = sources.loc[c["source_id"]]
         comparator = str(c.get("comparator", "=")) if pd.notna(c.get("comparator", "=")) else "="
         figure = Safe(esc(figure_text(c["value"], unit, comparator, str(c["status"])))
-                      + provenance_details(c["quote"], source, "quote, source",
+                      + provenance_details(c["quote"], source, _("quote, source"),
                                            qualifier_words(comparator, str(c["status"]))))
+        known = c["indicator_id"] in info.index
         rows.append([
-            info.at[c["indicator_id"], "name"] if c["indicator_id"] in info.index else c["indicator_id"],
-            c["geography"],
-            str(int(c["year"])),
+            indicator_text(c["indicator_id"], info.at[c["indicator_id"], "name"], zh) if known else c["indicator_id"],
+            place(c["geography"]),
+            formats.year(c["year"]),
             figure,
-            Safe(esc(source["title_en"]) + f'<span class="zt-sub">{esc(published_text(source))}</span>'),
-            "used" if bool(c["current"]) else "superseded",
+            Safe(esc(source_title(source)) + f'<span class="zt-sub">{esc(published_text(source))}</span>'),
+            _("used") if bool(c["current"]) else _("superseded"),
         ])
-    return render(rows, ["Indicator", "Where", "Year", "Figure", "Source", "Used?"], fold_after=fold_after,
-                  empty="No two sources disagree.")
+    columns = [_("Indicator"), _("Where"), _("Year"), _("Figure"), _("Source"), _("Used?")]
+    return render(rows, columns, fold_after=fold_after, empty=_("No two sources disagree."))
 
 
-def coverage_rows(coverage: pd.DataFrame, fold_after: int | None = FOLD_AFTER) -> Table:
-    """Years with and without an official figure per series (from :func:`analysis.method.coverage`)."""
+def coverage_rows(coverage: pd.DataFrame, fold_after: int | None = FOLD_AFTER, dataset: Dataset | None = None) -> Table:
+    """Years with and without an official figure per series (from :func:`analysis.method.coverage`); with
+    ``dataset``, the Chinese edition names each series by its indicator's ``name_zh``."""
     start, end = coverage.attrs.get("span", (None, None))
+    zh = names_zh(dataset)
     rows = [
-        [c["name"], c["geography"], f"{int(c['years'])} of {int(c['expected'])}", c["covered"] or "none",
-         c["missing"] or "none", str(int(c["sources"]))]
-        for _, c in coverage.iterrows()
+        [indicator_text(c.get("indicator_id"), c["name"], zh), place(c["geography"]),
+         _("{years} of {expected}").format(years=int(c["years"]), expected=int(c["expected"])),
+         c["covered"] or _("none"), c["missing"] or _("none"), str(int(c["sources"]))]
+        for _row, c in coverage.iterrows()
     ]
-    caption = f"Official figures per year, {start}-{end}" if start is not None else ""
-    return render(rows, ["Series", "Where", "Years covered", "Covered", "Missing", "Sources"],
-                  numeric=("Sources",), caption=caption, fold_after=fold_after, empty="No series for this selection.")
+    caption = _("Official figures per year, {start}-{end}").format(start=start, end=end) if start is not None else ""
+    sources = _("Sources")
+    return render(rows, [_("Series"), _("Where"), _("Years covered"), _("Covered"), _("Missing"), sources],
+                  numeric=(sources,), caption=caption, fold_after=fold_after, empty=_("No series for this selection."))
 
 
 def chart_figures(dataset: Dataset, indicator_id: str, geographies, as_of: int, pledge_id: str | None = None,
@@ -557,23 +684,29 @@ def chart_figures(dataset: Dataset, indicator_id: str, geographies, as_of: int, 
     rows = []
     if pledge_id is not None:
         p = dataset.pledges.set_index("pledge_id").loc[pledge_id]
-        words = COMPARATOR_WORDS.get(str(p["comparator"]), "")
-        rows.append([f"target {int(p['target_year'])}"] + ([p["geography"]] if several else []) + [
-            f"{words} {number(p['target_value'], unit)}".strip(),
+        rows.append([_("target {year}").format(year=int(p["target_year"]))] + ([place(p["geography"])] if several else []) + [
+            qualified(comparator_words(p["comparator"]), number(p["target_value"], unit)),
             Safe(f'<span class="zt-quote">“{esc(p["quote"])}”</span>'), source_citation(sources.loc[p["source_id"]])])
-    for _, o in own.iterrows():
+    for _row, o in own.iterrows():
         comparator = str(o.get("comparator", "=")) if pd.notna(o.get("comparator", "=")) else "="
         kind = qualifier_words(comparator, str(o["status"]))
         figure = figure_text(o["value"], unit, comparator, str(o["status"]))
         quote = Safe(f'<span class="zt-quote">“{esc(o["quote"])}”</span>'
                      + (f'<span class="zt-sub">{esc(kind)}</span>' if kind else ""))
-        rows.append([str(int(o["year"]))] + ([o["geography"]] if several else [])
+        rows.append([formats.year(o["year"])] + ([place(o["geography"])] if several else [])
                     + [figure, quote, source_citation(sources.loc[o["source_id"]])])
     n = len(own)
-    summary = summary or (f"The figures behind this chart: {n} achieved figure{'s' if n != 1 else ''}"
-                          + (" and the pledge" if pledge_id is not None else "") + ", with quotes and sources")
-    columns = ["Year"] + (["Where"] if several else []) + ["Figure", "Quote", "Source"]
-    table = render(rows, columns, fold_after=None, empty="No figure.")
+    if summary:
+        summary = _(summary)
+    elif pledge_id is not None:
+        summary = ngettext("The figures behind this chart: {n} achieved figure and the pledge, with quotes and sources",
+                           "The figures behind this chart: {n} achieved figures and the pledge, with quotes and sources",
+                           n).format(n=n)
+    else:
+        summary = ngettext("The figures behind this chart: {n} achieved figure, with quotes and sources",
+                           "The figures behind this chart: {n} achieved figures, with quotes and sources", n).format(n=n)
+    columns = [_("Year")] + ([_("Where")] if several else []) + [_("Figure"), _("Quote"), _("Source")]
+    table = render(rows, columns, fold_after=None, empty=_("No figure."))
     return Table(f'<details class="zt-more"><summary>{esc(summary)}</summary>{table.html}</details>')
 
 
@@ -584,19 +717,20 @@ def status_definitions() -> list[tuple[str, str]]:
     """(status, definition with its threshold) for every status, from the method's defaults."""
     t, r = DEFAULTS["thresholds"], DEFAULTS["rules"]
     return [
-        ("met", "the target year has passed and the figure for that year meets the target."),
-        ("achieved", "the latest figure already meets the literal target before its year."),
-        ("within_tolerance", "the figure is short of the literal target but within its tolerance (an “about” "
-                             f"target within {r.about_tolerance:.0%}, or a target at a natural bound such as "
-                             "100%): shown as such, never counted as met or achieved."),
-        ("on_track", f"R ≥ {t.on_track}: at the observed pace the target is reached on time."),
-        ("acceleration_needed", f"{t.acceleration_needed} ≤ R < {t.on_track}: moving the right way, "
-                                "but too slowly to arrive on time."),
-        ("limited", f"{t.limited} ≤ R < {t.acceleration_needed}: little progress, or no meaningful "
-                    "rate (the required change is zero or points the other way)."),
-        ("deterioration", f"R < {t.limited}: the latest figure moved away from the target."),
-        ("missed", "the target year has passed and the figure for that year falls short of the target."),
-        ("insufficient_data", "no achieved figure yet, or only one point in time, so no pace can be measured."),
+        ("met", _("the target year has passed and the figure for that year meets the target.")),
+        ("achieved", _("the latest figure already meets the literal target before its year.")),
+        ("within_tolerance", _("the figure is short of the literal target but within its tolerance (an “about” "
+                               "target within {tolerance}, or a target at a natural bound such as 100%): shown as "
+                               "such, never counted as met or achieved.").format(tolerance=f"{r.about_tolerance:.0%}")),
+        ("on_track", _("R ≥ {on_track}: at the observed pace the target is reached on time.").format(
+            on_track=t.on_track)),
+        ("acceleration_needed", _("{low} ≤ R < {high}: moving the right way, but too slowly to arrive on time.").format(
+            low=t.acceleration_needed, high=t.on_track)),
+        ("limited", _("{low} ≤ R < {high}: little progress, or no meaningful rate (the required change is zero or "
+                      "points the other way).").format(low=t.limited, high=t.acceleration_needed)),
+        ("deterioration", _("R < {limited}: the latest figure moved away from the target.").format(limited=t.limited)),
+        ("missed", _("the target year has passed and the figure for that year falls short of the target.")),
+        ("insufficient_data", _("no achieved figure yet, or only one point in time, so no pace can be measured.")),
     ]
 
 
@@ -604,17 +738,18 @@ def verdict_guide() -> Safe:
     """The "How to read the verdicts" box: R, and every status with its threshold."""
     r = DEFAULTS["rules"]
     items = "".join(f"<dt>{status_badge(s)}</dt><dd>{esc(text)}</dd>" for s, text in status_definitions())
+    method = _("Each pledge is judged with Eurostat's progress assessment. {R} is the observed annual rate of change "
+               "since the base year (the pledge's own baseline, else the earliest figure) divided by the rate needed "
+               "to reach the target on time. Levels (money, counts) use compound annual growth, shares and ratios the "
+               "absolute annual change; a growth rate or a yearly flow is judged directly against its target. A target "
+               "at a natural bound (100%) aims {tolerance} of the distance short of it.")
+    marks = _("Preliminary figures (from a work report for the year just ended), approximate figures (“about”) and "
+              "bounds (“at least”, “at most”) are marked as such wherever they are shown.")
     return Safe(
         '<section class="guide" id="how-to-read" aria-labelledby="how-to-read-title">'
-        '<h2 id="how-to-read-title">How to read the verdicts</h2>'
-        "<p>Each pledge is judged with Eurostat's progress assessment. <strong>R</strong> is the observed "
-        "annual rate of change since the base year (the pledge's own baseline, else the earliest figure) "
-        "divided by the rate needed to reach the target on time. Levels (money, counts) use compound annual "
-        "growth, shares and ratios the absolute annual change; a growth rate or a yearly flow is judged "
-        "directly against its target. A target at a natural bound (100%) aims "
-        f"{r.bound_tolerance:.0%} of the distance short of it.</p>"
+        f'<h2 id="how-to-read-title">{esc(_("How to read the verdicts"))}</h2>'
+        f"<p>{method.format(R='<strong>R</strong>', tolerance=f'{r.bound_tolerance:.0%}')}</p>"
         f'<dl class="guide-list">{items}</dl>'
-        "<p>Preliminary figures (from a work report for the year just ended), approximate figures "
-        "(“about”) and bounds (“at least”, “at most”) are marked as such wherever they are shown.</p>"
+        f"<p>{marks}</p>"
         "</section>"
     )
