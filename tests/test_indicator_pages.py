@@ -716,9 +716,9 @@ def test_title_in_chinese_is_the_chinese_name_with_the_english_one_under_it(data
 def test_summary_sentence_in_chinese_and_english(dataset, table):
     with i18n.language("zh-Hans"):
         assert page.summary(dataset, table, "gdp", 2025) == (
-            "嘉兴、浙江共有2个目标任务、20个实际值，评估截至2025年：进展有限1个、需加快进度1个。")
+            "嘉兴、浙江共有2个目标任务、20个实际值，评估截至2025年：进展有限1项、需加快进度1项。")
         assert page.summary(dataset, table, "urban_rural_income_ratio", 2025) == (
-            "嘉兴、浙江共有4个目标任务、13个实际值，评估截至2025年：如期实现3个、提前实现1个。")
+            "嘉兴、浙江共有4个目标任务、13个实际值，评估截至2025年：如期实现3项、提前实现1项。")
     assert page.summary(dataset, table, "gdp", 2025) == (
         "2 pledges and 20 achieved figures for Jiaxing&#44; Zhejiang, assessed as of 2025: 1 limited, 1 acceleration needed.")
     assert page.summary(dataset, table, "urban_rural_income_ratio", 2025) == (

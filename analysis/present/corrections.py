@@ -42,8 +42,8 @@ _ENV.install_gettext_callables(_, ngettext, newstyle=True, pgettext=pgettext)
 
 
 def labels(columns: list[str]) -> list[str]:
-    """Column headers in the current language."""
-    return [_(c) for c in columns]
+    """Column headers in the current language (a correction's evidence is what shows it, hence its context)."""
+    return [pgettext("correction", "Evidence") if c == "Evidence" else _(c) for c in columns]
 
 
 def _table_name(table: str) -> str:
