@@ -223,7 +223,8 @@ def wrap_lines(text: str, width: int, break_long_words: bool = True) -> list[str
     """``text`` as lines of at most ``width`` columns. Text without CJK characters is wrapped by
     :func:`textwrap.wrap` (at spaces, exactly as before); text with them may also break between two
     CJK characters (Chinese has no spaces), counting a CJK character as two columns, keeping Latin
-    words and numbers whole and punctuation with the character it belongs to."""
+    words and numbers whole (a number with the character after it: ``2025年``) and punctuation with
+    the character it belongs to."""
     if not any(is_wide(c) for c in text):
         return textwrap.wrap(text, width, break_long_words=break_long_words)
     tokens: list[str] = []  # the pieces a line may break between
@@ -231,6 +232,8 @@ def wrap_lines(text: str, width: int, break_long_words: bool = True) -> list[str
         previous = tokens[-1] if tokens else ""
         if previous and (char in _NO_START or previous[-1] in _NO_END):
             tokens[-1] += char
+        elif previous and is_wide(char) and previous[-1].isdigit():
+            tokens[-1] += char  # a number keeps its unit or counter: 2025年, 95000元
         elif previous and not is_wide(char) and not char.isspace() and not is_wide(previous[-1]) \
                 and not previous[-1].isspace():
             tokens[-1] += char  # a Latin word or a number stays whole
