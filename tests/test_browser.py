@@ -678,3 +678,38 @@ def test_indicator_page_downloads_resolve_offline_from_the_folder(browser, built
         assert page.evaluate("document.documentElement.tagName") == "svg"
     finally:
         context.close()
+
+
+def test_chinese_explorer_shows_chinese_names_filters_and_finds_by_name_zh(browser, tmp_path):
+    """The Chinese edition's explorer (rendered here, no build): its headers, labels and counts in
+    Chinese from the page's config, each pledge named by name_zh, the search finding a Chinese name."""
+    import analysis
+    from analysis.data import i18n
+    from analysis.method.progress import progress_table
+    from analysis.present import explorer
+
+    dataset = analysis.load()
+    with i18n.language("zh-Hans"):
+        html = explorer.render(dataset, progress_table(dataset, as_of=2025), {"urban_rural_income_ratio"})
+    (tmp_path / "pledges.html").write_text(html, encoding="utf-8")
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        page.goto((tmp_path / "pledges.html").as_uri() + "#place=Jiaxing&q=" + "城乡居民收入倍差")
+        page.wait_for_selector("#rows tr")
+        heads = page.evaluate("Array.from(document.querySelectorAll('#head th')).map(t => t.textContent)")
+        assert heads == ["目标", "指标", "地区", "主题", "目标值", "年份", "评估结论", "最新实际值", "来源"]
+        places = page.evaluate("Array.from(document.querySelectorAll('#rows td[data-label=地区]')).map(t => t.textContent)")
+        assert places and set(places) == {"嘉兴"}
+        names = page.evaluate("Array.from(document.querySelectorAll('#rows td[data-label=指标] a, "
+                              "#rows td[data-label=指标] > span:first-child')).map(t => t.textContent)")
+        assert names and set(names) == {"城乡居民收入倍差"}
+        assert page.text_content("#count") == f"显示{len(places)}项，共{len(dataset.pledges)}项目标"
+        assert page.text_content("#download") == f"下载所列{len(places)}项目标（CSV）"
+        assert page.evaluate("document.querySelector('#f-place option[value=Jiaxing]').textContent") == "嘉兴"
+        assert problems == []
+    finally:
+        context.close()

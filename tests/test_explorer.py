@@ -104,3 +104,82 @@ def test_csv_download_columns_are_the_data_packages_and_carry_the_values(dataset
     assert by_id["CPPLAN21-003"]["latest_value"] is None
     assert soup.find("button", id="download") is not None
     assert "new Blob(" in soup.find_all("script")[-1].string
+
+
+# --- the Chinese edition (issue 25) --------------------------------------------------------------------
+
+ENGLISH_COLUMNS = [["id", "Pledge"], ["name", "Indicator"], ["place", "Place"], ["theme", "Theme"],
+                   ["target", "Target"], ["year", "Year"], ["status", "Verdict"], ["latest", "Latest figure"],
+                   ["source", "Source"]]
+
+
+def _page(dataset, table, lang):
+    from analysis.data import i18n
+
+    with i18n.language(lang):
+        soup = BeautifulSoup(explorer.render(dataset, table, pages=set()), "html.parser")
+    return (soup, json.loads(soup.find("script", id="pledge-meta").string),
+            json.loads(soup.find("script", id="pledge-data").string))
+
+
+def test_chinese_page_passes_its_words_to_the_script_in_its_config(dataset, table):
+    soup, meta, _data = _page(dataset, table, "zh-Hans")
+    assert soup.html["lang"] == "zh-Hans" and meta["lang"] == "zh-Hans"
+    assert soup.title.string == "全部目标：浙江共同富裕目标跟踪" and soup.h1.string == "全部目标"
+    assert meta["text"]["columns"] == [["id", "目标"], ["name", "指标"], ["place", "地区"], ["theme", "主题"],
+                                       ["target", "目标值"], ["year", "年份"], ["status", "评估结论"],
+                                       ["latest", "最新实际值"], ["source", "来源"]]
+    assert meta["labels"]["on_track"] == "基本符合预期" and meta["labels"]["insufficient_data"] == "数据不足"
+    assert meta["names"]["year"] == "目标年份" and meta["places"]["Jiaxing"] == "嘉兴" and meta["years"]["2025"] == "2025年"
+    assert meta["text"]["count"] == "显示{shown}项，共{total}项目标"
+    assert meta["text"]["search"] == "搜索指标名称（中文或英文）和原文"
+    # the download names the source's original title as the data package does
+    assert ["title", "source"] in meta["csv"] and ["title_en", "source"] not in meta["csv"]
+    # the script shows no English of its own: every word it writes comes from the config
+    script = soup.find_all("script")[-1].string
+    for word in ("Pledge", "Latest figure", "Clear filters", "rests on", " of ", "Download", "all"):
+        assert f'"{word}' not in script
+
+
+def test_english_page_config_keeps_its_words(dataset, table):
+    soup, meta, _data = _page(dataset, table, "en")
+    assert soup.html["lang"] == "en" and soup.title.string == "All pledges: Zhejiang Common Prosperity tracker"
+    assert meta["text"]["columns"] == ENGLISH_COLUMNS
+    assert meta["labels"]["on_track"] == "on track"
+    assert meta["names"] == {"theme": "Theme", "place": "Place", "year": "Target year", "status": "Verdict",
+                             "evidence": "Verdict rests on", "source": "Source document"}
+    assert (meta["text"]["all"], meta["text"]["search"], meta["text"]["clear"]) == (
+        "all", "Search names (English or Chinese) and quotes", "Clear filters")
+    assert (meta["text"]["rests_on"], meta["text"]["count"], meta["text"]["download_all"],
+            meta["text"]["download_these"]) == ("rests on: {evidence}", "{shown} of {total} pledges",
+                                                "Download all {n} pledges (CSV)", "Download these {n} pledges (CSV)")
+    assert meta["csv"] == [list(c) for c in explorer.CSV_COLUMNS]
+    assert soup.find("button", id="download").string == "Download (CSV)"
+
+
+def test_both_editions_search_every_pledge_by_its_chinese_name(dataset, table):
+    names_zh = dataset.indicators.set_index("indicator_id")["name_zh"]
+    script_has_it = []
+    for lang in ("en", "zh-Hans"):
+        soup, _meta, data = _page(dataset, table, lang)
+        assert len(data) == len(dataset.pledges)
+        assert all(r["name_zh"] == names_zh[r["indicator"]] and r["name_zh"] for r in data)
+        script = soup.find_all("script")[-1].string
+        script_has_it.append("r.name_zh" in script[script.index("function matches"):script.index("function compare")])
+    assert script_has_it == [True, True]  # the search reads name_zh in both editions
+
+
+def test_chinese_rows_say_their_figures_in_chinese(dataset, table):
+    from analysis.data import i18n
+
+    with i18n.language("zh-Hans"):
+        by_id = {r["id"]: r for r in explorer.rows(dataset, table, pages=set())}
+    assert by_id["CPPLAN21-007"]["latest"] == "1.81（2025年）"
+    assert by_id["CPPLAN21-028"]["latest"] == "8992万人（2025年）"
+    assert by_id["CPPLAN21-003"]["latest"] == "暂无" and by_id["CPPLAN21-003"]["evidence"] == "无评估结论"
+    assert by_id["CPPLAN21-002"]["evidence"] == "官方文件（经转载获取）"
+    # the keys the filters and the CSV use stay the dataset's
+    assert by_id["CPPLAN21-007"]["place"] == "Zhejiang" and by_id["CPPLAN21-007"]["name"] == "Urban-rural income ratio"
+    # English unchanged
+    english = {r["id"]: r for r in explorer.rows(dataset, table, pages=set())}
+    assert english["CPPLAN21-007"]["latest"] == "1.81 (2025)" and english["CPPLAN21-003"]["latest"] == "none found"

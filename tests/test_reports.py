@@ -302,6 +302,54 @@ def test_index_counts_the_figures_known_in_its_year():
         assert f"checked against\n{len(known):,} achieved figures for the years up to {year}" in html
 
 
+def _index_page(lang, **kwargs):
+    import analysis
+    from analysis.data import i18n
+    from analysis.present import index
+
+    dataset = analysis.load()
+    links = [{"id": "urban_rural_income_ratio", "name": "Urban-rural income ratio", "name_zh": "城乡居民收入倍差",
+              "theme": "income_gap", "file": "indicators/urban_rural_income_ratio.html", "error": ""}]
+    with i18n.language(lang):
+        html, _statuses = index.render(dataset, [], {}, as_of=2025, indicator_pages=links, **kwargs)
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_index_in_chinese_heading_and_status_definitions():
+    page = _index_page("zh-Hans")
+    assert page.html["lang"] == "zh-Hans"
+    assert page.h1.string == page.title.string == "浙江共同富裕：目标与实际"
+    guide = page.find("section", id="how-to-read")
+    assert guide.h2.string == "如何解读评估结论"
+    definitions = {dt.get_text(): dd.get_text() for dt, dd in zip(guide.find_all("dt"), guide.find_all("dd"))}
+    assert len(definitions) == 9
+    assert definitions["基本符合预期"] == "R ≥ 0.95：按已观测的进度，可如期实现目标。"
+    assert definitions["需加快进度"] == "0.6 ≤ R < 0.95：变化方向正确，但速度偏慢，难以如期实现。"
+    assert definitions["如期实现"] == "目标年份已过，且该年实际值达到目标值。"
+    # the Chinese name first, the English after it
+    item = page.find("details", id="indicator-pages").li
+    assert item.a.string == "城乡居民收入倍差" and item.span["lang"] == "en"
+    assert page.find("h2", id="verdict").string == "2025年目标的评估结论（截至2025年）"
+
+
+def test_index_in_english_unchanged():
+    page = _index_page("en")
+    assert page.html["lang"] == "en"
+    assert page.h1.string == page.title.string == "Zhejiang Common Prosperity: pledges against results"
+    guide = page.find("section", id="how-to-read")
+    assert guide.h2.string == "How to read the verdicts"
+    definitions = {dt.get_text(): dd.get_text() for dt, dd in zip(guide.find_all("dt"), guide.find_all("dd"))}
+    assert definitions["on track"] == "R ≥ 0.95: at the observed pace the target is reached on time."
+    assert definitions["met"] == "the target year has passed and the figure for that year meets the target."
+    item = page.find("details", id="indicator-pages").li
+    assert item.a.string == "Urban-rural income ratio" and item.span["lang"] == "zh"
+    assert page.find("h2", id="verdict").string == "Verdict on the 2025 pledges, as of 2025"
+    # the guide is the one the tables module made before the index rendered it itself
+    from analysis.present import tables
+
+    assert str(guide) == str(BeautifulSoup(tables.verdict_guide(), "html.parser").section)
+
+
 def test_numbers_and_figures_read_as_words():
     from analysis.present.tables import figure_text, number, qualifier_words
 

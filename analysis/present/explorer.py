@@ -16,19 +16,23 @@ import json
 
 import pandas as pd
 
+from ..data import i18n
 from ..data.dataset import Dataset
-from ..method.progress import STATUS_COLORS, STATUS_LABELS, STATUSES
+from ..data.formats import year as year_text
+from ..data.i18n import N_, _
+from ..method.progress import STATUS_COLORS, STATUSES
 from .index import script_policy
 from .narrative import escape, fmt, target_text
 from .tables import figure_text, theme_label
+from .words import place, source_title, status_labels
 
 FILE = "pledges.html"
 
 
 #: The kind of a verdict's deciding evidence (``sources.kind``), as the explorer's column says it.
-EVIDENCE_SHORT = {"official": "official publication", "official_copy": "official document, read via a copy",
-                  "news": "news report of official figures", "other": "other source (unattributed, aggregator)",
-                  "": "no figure"}
+EVIDENCE_SHORT = {"official": N_("official publication"), "official_copy": N_("official document, read via a copy"),
+                  "news": N_("news report of official figures"),
+                  "other": N_("other source (unattributed, aggregator)"), "": N_("no figure")}
 
 
 def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
@@ -46,10 +50,12 @@ def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
     pledges = dataset.pledges.set_index("pledge_id")
     sources = dataset.sources.set_index("source_id")
     out = []
-    for _, r in table.sort_values(["theme", "indicator_id", "geography", "target_year", "pledge_id"]).iterrows():
+    for _row, r in table.sort_values(["theme", "indicator_id", "geography", "target_year", "pledge_id"]).iterrows():
         zh = indicators.at[r["indicator_id"], "name_zh"]
         src = sources.loc[r["source_id"]]
         latest = latest_text(r)
+        title = source_title(src)
+        chinese = i18n.is_chinese()
         out.append({
             "id": r["pledge_id"],
             "indicator": r["indicator_id"],
@@ -57,7 +63,7 @@ def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
             "name_zh": zh if isinstance(zh, str) else "",
             "theme": str(r["theme"]),
             "place": r["geography"],
-            "target": target_text(r).rsplit(" by ", 1)[0],
+            "target": _target_zh(r) if chinese else target_text(r).rsplit(" by ", 1)[0],
             "comparator": r["comparator"],
             "target_value": _number(r["target_value"]),
             "unit": r["unit"],
@@ -66,15 +72,24 @@ def rows(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> list[dict]:
             "latest": latest,
             "latest_value": _number(r["target_year_value"] if pd.notna(r.get("target_year_value")) else r["latest_value"]),
             "latest_year": _latest_year(r),
-            "source": src["title_en"] if isinstance(src["title_en"], str) else r["source_id"],
+            "source": title if title else r["source_id"],
             "issuer": src["issuer"] if isinstance(src["issuer"], str) else "",
-            "evidence": "no verdict" if str(r["status"]) == "insufficient_data"
-            else EVIDENCE_SHORT.get(str(r.get("evidence_kind", "") or ""), "no figure"),
+            "evidence": _("no verdict") if str(r["status"]) == "insufficient_data"
+            else _(EVIDENCE_SHORT.get(str(r.get("evidence_kind", "") or ""), "no figure")),
             "source_id": r["source_id"],
             "quote": pledges.at[r["pledge_id"], "quote"],
             "page": f"indicators/{r['indicator_id']}.html" if r["indicator_id"] in pages else "",
         })
     return out
+
+
+def _target_zh(row: pd.Series) -> str:
+    """The target without its year, in Chinese (the English is the target's words up to " by ")."""
+    if str(row["comparator"]) == "increase":
+        return _("keep increasing (no number)")
+    if str(row["comparator"]) == "decrease":
+        return _("keep decreasing (no number)")
+    return figure_text(row["target_value"], row["unit"], row["comparator"])
 
 
 def _number(value):
@@ -107,12 +122,12 @@ def latest_text(row: pd.Series) -> str:
     """The latest figure of a progress row: the figure for its target year, else its latest level
     (value and year), else the bound shown beside the verdict ("at least 80,000,000 persons (2024)"), else "none found"."""
     if pd.notna(row.get("target_year_value")):  # the figure for the target year, which decides it
-        return f"{fmt(row['target_year_value'], row['unit'])} ({int(row['target_year'])})"
+        return _("{value} ({year})").format(value=fmt(row["target_year_value"], row["unit"]), year=int(row["target_year"]))
     if pd.notna(row["latest_value"]):
-        return f"{fmt(row['latest_value'], row['unit'])} ({int(row['latest_year'])})"
+        return _("{value} ({year})").format(value=fmt(row["latest_value"], row["unit"]), year=int(row["latest_year"]))
     if pd.notna(row["bound_value"]):
         return figure_text(row["bound_value"], row["unit"], row["bound_comparator"], year=row["bound_year"])
-    return "none found"
+    return _("none found")
 
 
 def _json(value) -> str:
@@ -161,28 +176,30 @@ _SCRIPT = r"""
 var data=JSON.parse(document.getElementById("pledge-data").textContent);
 var meta=JSON.parse(document.getElementById("pledge-meta").textContent);
 var filters=["theme","place","year","status","evidence","source"];
-var cols=[["id","Pledge"],["name","Indicator"],["place","Place"],["theme","Theme"],["target","Target"],["year","Year"],
-["status","Verdict"],["latest","Latest figure"],["source","Source"]];
+var text=meta.text;var cols=text.columns;var zh=meta.lang==="zh-Hans";
 var state={sort:"",dir:"asc",q:""};
-function el(tag,text,cls){var e=document.createElement(tag);if(text!==undefined&&text!==null)e.textContent=String(text);
+function el(tag,t,cls){var e=document.createElement(tag);if(t!==undefined&&t!==null)e.textContent=String(t);
 if(cls)e.className=cls;return e;}
+function fill(t,v){return t.replace(/\{(\w+)\}/g,function(m,k){return k in v?String(v[k]):m;});}
+function main(r){return zh&&r.name_zh?r.name_zh:r.name;}function other(r){return zh?(r.name_zh?r.name:""):r.name_zh;}
 function readHash(){var p=new URLSearchParams(location.hash.replace(/^#/,""));
 filters.forEach(function(f){state[f]=p.get(f)||"";});state.q=p.get("q")||"";state.sort=p.get("sort")||"";
 state.dir=p.get("dir")==="desc"?"desc":"asc";}
 function writeHash(){var p=new URLSearchParams();filters.forEach(function(f){if(state[f])p.set(f,state[f]);});
 if(state.q)p.set("q",state.q);if(state.sort){p.set("sort",state.sort);p.set("dir",state.dir);}
 var h=p.toString();history.replaceState(null,"",h?"#"+h:location.pathname+location.search);}
-function label(f,v){if(f==="status")return meta.labels[v]||v;if(f==="theme")return meta.themes[v]||v;return String(v);}
+function label(f,v){if(f==="status")return meta.labels[v]||v;if(f==="theme")return meta.themes[v]||v;
+if(f==="place")return meta.places[v]||v;if(f==="year")return meta.years[v]||v;return String(v);}
 function buildFilters(){var box=document.getElementById("filters");
 filters.forEach(function(f){var values={};data.forEach(function(r){values[r[f]]=1;});
 var keys=Object.keys(values).sort(function(a,b){if(f==="status")return meta.order.indexOf(a)-meta.order.indexOf(b);
 return a<b?-1:a>b?1:0;});
-var lab=el("label",meta.names[f]);var s=el("select");s.id="f-"+f;s.appendChild(el("option","all"));s.options[0].value="";
+var lab=el("label",meta.names[f]);var s=el("select");s.id="f-"+f;s.appendChild(el("option",text.all));s.options[0].value="";
 keys.forEach(function(k){var o=el("option",label(f,k));o.value=k;s.appendChild(o);});
 s.addEventListener("change",function(){state[f]=s.value;update();});lab.appendChild(s);box.appendChild(lab);});
-var ql=el("label","Search names (English or Chinese) and quotes");var q=el("input");q.type="search";q.id="q";
+var ql=el("label",text.search);var q=el("input");q.type="search";q.id="q";
 q.addEventListener("input",function(){state.q=q.value;update();});ql.appendChild(q);box.appendChild(ql);
-var reset=el("button","Clear filters");reset.type="button";reset.id="clear";reset.addEventListener("click",function(){
+var reset=el("button",text.clear);reset.type="button";reset.id="clear";reset.addEventListener("click",function(){
 filters.forEach(function(f){state[f]="";});state.q="";sync();update();});box.appendChild(reset);}
 function sync(){filters.forEach(function(f){document.getElementById("f-"+f).value=state[f];});
 document.getElementById("q").value=state.q;}
@@ -190,7 +207,7 @@ function matches(r){for(var i=0;i<filters.length;i++){var f=filters[i];if(state[
 if(state.q){var q=state.q.toLowerCase();var hay=(r.name+" "+r.name_zh+" "+r.quote+" "+r.id+" "+r.indicator).toLowerCase();
 if(hay.indexOf(q)<0)return false;}return true;}
 function compare(a,b){var k=state.sort;var x=a[k],y=b[k];if(k==="status"){x=meta.order.indexOf(x);y=meta.order.indexOf(y);}
-if(k==="latest"){x=a.latest_year||0;y=b.latest_year||0;}
+if(k==="latest"){x=a.latest_year||0;y=b.latest_year||0;}if(k==="name"){x=main(a);y=main(b);}
 var c=(typeof x==="number"&&typeof y==="number")?x-y:String(x).localeCompare(String(y));return state.dir==="desc"?-c:c;}
 function buildHead(){var tr=document.getElementById("head");cols.forEach(function(c){var th=el("th");th.scope="col";
 th.dataset.key=c[0];var b=el("button",c[1]);b.type="button";b.addEventListener("click",function(){
@@ -208,18 +225,18 @@ function render(){var rows=data.filter(matches);if(state.sort)rows.sort(compare)
 var body=document.getElementById("rows");while(body.firstChild)body.removeChild(body.firstChild);
 rows.forEach(function(r){var tr=el("tr");tr.dataset.pledge=r.id;
 cols.forEach(function(c){var td=el("td");td.dataset.label=c[1];var k=c[0];if(k==="id"||k==="year")td.className="nw";
-if(k==="name"){if(r.page){var a=el("a",r.name);a.href=r.page;td.appendChild(a);}else{td.appendChild(el("span",r.name));}
-if(r.name_zh){td.appendChild(el("br"));td.appendChild(el("span",r.name_zh,"zh"));}
+if(k==="name"){if(r.page){var a=el("a",main(r));a.href=r.page;td.appendChild(a);}else{td.appendChild(el("span",main(r)));}
+if(other(r)){td.appendChild(el("br"));var o=el("span",other(r),"zh");if(zh)o.lang="en";td.appendChild(o);}
 td.appendChild(el("div","\u201c"+r.quote+"\u201d","quote"));}
 else if(k==="status"){var s=el("span",meta.labels[r.status]||r.status,"status");s.style.background=meta.colors[r.status]||"#777";
 if(r.status==="insufficient_data")s.style.color="#222";td.appendChild(s);
-if(r.status!=="insufficient_data"){td.appendChild(el("div","rests on: "+r.evidence,"note"));}}
-else if(k==="theme"){td.textContent=meta.themes[r.theme]||r.theme;}
+if(r.status!=="insufficient_data"){td.appendChild(el("div",fill(text.rests_on,{evidence:r.evidence}),"note"));}}
+else if(k==="theme"||k==="place"||k==="year"){td.textContent=label(k,r[k]);}
 else if(k==="source"){if(r.issuer){td.appendChild(el("div",r.issuer,"note"));}td.appendChild(el("span",r.source));}
 else{td.textContent=r[k]===null?"":String(r[k]);}
 tr.appendChild(td);});body.appendChild(tr);});
-document.getElementById("count").textContent=rows.length+" of "+data.length+" pledges";
-document.getElementById("download").textContent="Download "+(rows.length===data.length?"all "+rows.length:"these "+rows.length)+" pledges (CSV)";
+document.getElementById("count").textContent=fill(text.count,{shown:rows.length,total:data.length});
+document.getElementById("download").textContent=fill(rows.length===data.length?text.download_all:text.download_these,{n:rows.length});
 document.querySelectorAll("#head th").forEach(function(th){if(th.dataset.key===state.sort)
 th.setAttribute("aria-sort",state.dir==="asc"?"ascending":"descending");else th.removeAttribute("aria-sort");});}
 function update(){writeHash();render();}
@@ -230,39 +247,72 @@ window.addEventListener("hashchange",function(){readHash();sync();render();});
 """
 
 
+def csv_columns() -> list[list[str]]:
+    """:data:`CSV_COLUMNS` as this edition's download names them (Chinese: the source's original ``title``)."""
+    chinese = i18n.is_chinese()
+    return [["title" if chinese and name == "title_en" else name, key] for name, key in CSV_COLUMNS]
+
+
+def page_text() -> dict:
+    """The words the page's script shows, in the current language (``{name}``: filled in by the script)."""
+    return {
+        "columns": [["id", _("Pledge")], ["name", _("Indicator")], ["place", _("Place")], ["theme", _("Theme")],
+                    ["target", _("Target")], ["year", _("Year")], ["status", _("Verdict")],
+                    ["latest", _("Latest figure")], ["source", _("Source")]],
+        "all": _("all"),
+        "search": _("Search names (English or Chinese) and quotes"),
+        "clear": _("Clear filters"),
+        "rests_on": _("rests on: {evidence}"),
+        "count": _("{shown} of {total} pledges"),
+        "download_all": _("Download all {n} pledges (CSV)"),
+        "download_these": _("Download these {n} pledges (CSV)"),
+    }
+
+
 def render(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> str:
-    """The explorer page (a string of HTML) for the pledges in ``table``."""
+    """The explorer page (a string of HTML) for the pledges in ``table``, in the current language."""
     data = rows(dataset, table, pages)
     as_of = int(table["as_of"].iloc[0]) if len(table) else ""
     meta = {
-        "labels": STATUS_LABELS,
+        "lang": i18n.current(),
+        "labels": status_labels(),
         "colors": STATUS_COLORS,
         "order": list(STATUSES),
-        "themes": {str(t): theme_label(t) for t in sorted(set(table["theme"].astype(str)))},
-        "csv": [list(c) for c in CSV_COLUMNS],
-        "names": {"theme": "Theme", "place": "Place", "year": "Target year", "status": "Verdict",
-                  "evidence": "Verdict rests on", "source": "Source document"},
+        "themes": {str(t): _(theme_label(t)) for t in sorted(set(table["theme"].astype(str)))},
+        "places": {str(g): place(g) for g in sorted(set(table["geography"].astype(str)))},
+        "years": {str(y): year_text(int(y)) for y in sorted(set(table["target_year"].dropna()))},
+        "csv": csv_columns(),
+        "names": {"theme": _("Theme"), "place": _("Place"), "year": _("Target year"), "status": _("Verdict"),
+                  "evidence": _("Verdict rests on"), "source": _("Source document")},
+        "text": page_text(),
     }
+    # the catalog's words are trusted (our own); only the values placed into them are escaped
+    title, all_reports, heading = (_("All pledges: Zhejiang Common Prosperity tracker"), _("All reports"),
+                                   _("All pledges"))
+    needs_script = _("This list needs JavaScript; every pledge is also on its indicator's page.")
+    download = _("Download (CSV)")
+    intro = _("Every quantitative pledge in the dataset ({n}), with its verdict as of {year} and the latest\n"
+              "achieved figure. Filter, search the names (English or Chinese) and the verbatim quotes, sort by any "
+              "column; the\naddress keeps the filters, so a filtered view can be shared; the button under the "
+              "filters downloads the rows shown\nas CSV. Each indicator links to its own page.").format(
+        n=len(data), year=escape(as_of))
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{i18n.current()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{script_policy(_SCRIPT)}">
 <link rel="icon" href="data:,">
-<title>All pledges: Zhejiang Common Prosperity tracker</title>
+<title>{title}</title>
 <style>{_STYLE}</style>
 </head>
 <body>
-<p><a href="index.html">All reports</a></p>
-<h1>All pledges</h1>
-<p>Every quantitative pledge in the dataset ({len(data)}), with its verdict as of {escape(as_of)} and the latest
-achieved figure. Filter, search the names (English or Chinese) and the verbatim quotes, sort by any column; the
-address keeps the filters, so a filtered view can be shared; the button under the filters downloads the rows shown
-as CSV. Each indicator links to its own page.</p>
-<noscript><p class="note">This list needs JavaScript; every pledge is also on its indicator's page.</p></noscript>
+<p><a href="index.html">{all_reports}</a></p>
+<h1>{heading}</h1>
+<p>{intro}</p>
+<noscript><p class="note">{needs_script}</p></noscript>
 <div id="filters" class="filters"></div>
-<div class="count-line"><p id="count" aria-live="polite"></p><button type="button" id="download">Download (CSV)</button></div>
+<div class="count-line"><p id="count" aria-live="polite"></p><button type="button" id="download">{download}</button></div>
 <div class="wrap">
 <table>
 <thead><tr id="head"></tr></thead>

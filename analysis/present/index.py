@@ -15,9 +15,11 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from ..data import formats, i18n
+from ..data.i18n import N_, _, pgettext
 from ..method.progress import (
+    DEFAULTS,
     STATUS_COLORS,
-    STATUS_LABELS,
     STATUSES,
     achieved_observations,
     default_as_of,
@@ -25,6 +27,7 @@ from ..method.progress import (
     status_counts,
 )
 from . import tables
+from .words import indicator_name, place, source_title, status_labels
 
 VERDICT_YEAR = 2025
 
@@ -49,6 +52,46 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     keep_trailing_newline=True,
 )
+_ENV.add_extension("jinja2.ext.i18n")
+_ENV.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
+
+#: How each report was built (the index's "Build" column), in words.
+BUILD_WORDS = {"ok": N_("ok"), "failed": N_("failed"), "cached": N_("cached"), "not built": N_("not built")}
+
+
+def build_word(status) -> str:
+    """A report's build status in words (an unknown one as it is)."""
+    status = str(status)
+    return _(BUILD_WORDS[status]) if status in BUILD_WORDS else status
+
+
+def count(n) -> str:
+    """A count in a sentence: ``1,234`` (Chinese: ``1234``; ``12.3万`` from 100,000)."""
+    return formats.number(n, "count") if i18n.is_chinese() else f"{n:,}"
+
+
+def status_definitions() -> list[tuple[str, str]]:
+    """(status, definition with its threshold) for every status, from the method's defaults, in the
+    current language (the index's "How to read the verdicts")."""
+    t, r = DEFAULTS["thresholds"], DEFAULTS["rules"]
+    return [
+        ("met", _("the target year has passed and the figure for that year meets the target.")),
+        ("achieved", _("the latest figure already meets the literal target before its year.")),
+        ("within_tolerance", _("the figure is short of the literal target but within its tolerance (an “about” "
+                               "target within {tolerance}, or a target at a natural bound such as 100%): shown as "
+                               "such, never counted as met or achieved.").format(tolerance=f"{r.about_tolerance:.0%}")),
+        ("on_track", _("R ≥ {on_track}: at the observed pace the target is reached on time.").format(
+            on_track=t.on_track)),
+        ("acceleration_needed", _("{acceleration_needed} ≤ R < {on_track}: moving the right way, but too slowly to "
+                                  "arrive on time.").format(acceleration_needed=t.acceleration_needed,
+                                                            on_track=t.on_track)),
+        ("limited", _("{limited} ≤ R < {acceleration_needed}: little progress, or no meaningful rate (the required "
+                      "change is zero or points the other way).").format(limited=t.limited,
+                                                                        acceleration_needed=t.acceleration_needed)),
+        ("deterioration", _("R < {limited}: the latest figure moved away from the target.").format(limited=t.limited)),
+        ("missed", _("the target year has passed and the figure for that year falls short of the target.")),
+        ("insufficient_data", _("no achieved figure yet, or only one point in time, so no pace can be measured.")),
+    ]
 
 
 def status_changes(table: pd.DataFrame, previous: dict[str, str]) -> list[dict]:
@@ -71,6 +114,17 @@ def status_changes(table: pd.DataFrame, previous: dict[str, str]) -> list[dict]:
     return changes
 
 
+def _shown_changes(dataset, table: pd.DataFrame, previous: dict[str, str]) -> list[dict]:
+    """:func:`status_changes` as the index shows them: in Chinese, each indicator by its Chinese name."""
+    changes = status_changes(table, previous)
+    if i18n.is_chinese():
+        indicators = dict(zip(table["pledge_id"], table["indicator_id"]))
+        for change in changes:
+            if change["pledge_id"] in indicators:
+                change["name"] = indicator_name(dataset, indicators[change["pledge_id"]], change["name"])
+    return changes
+
+
 def as_of_year(dataset, as_of: int | None = None) -> int:
     """The year the index assesses the pledges as of: ``as_of``, else the dataset's default."""
     return int(as_of) if as_of is not None else default_as_of(dataset)
@@ -89,13 +143,16 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
     as_of = as_of_year(dataset, as_of)
     table = progress_table(dataset, as_of=as_of)
     counts = status_counts(table, "theme")
-    counts.index = [("All themes" if t == "total" else tables.theme_label(t)) for t in counts.index]
+    counts.index = [(_("All themes") if t == "total" else _(tables.theme_label(t))) for t in counts.index]
     score_statuses = [s for s in counts.columns if s != "total"]
     scorecard = [(theme, row.to_dict()) for theme, row in counts.iterrows()]
     due = table[table["target_year"] == verdict_year]["status"].astype(str).value_counts()
     verdict = [(s, int(due[s])) for s in STATUSES if s in due.index]
     seeded = dataset.sources["document"].notna()
+    labels = status_labels()
     page = _ENV.get_template("index.html.j2").render(
+        lang=i18n.current(),
+        chinese=i18n.is_chinese(),
         csp=CONTENT_SECURITY_POLICY,
         n_pledges=len(table),
         n_observations=len(achieved_observations(dataset, as_of)),
@@ -109,17 +166,22 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
         scorecard=scorecard,
         score_statuses=score_statuses,
         status_colors=STATUS_COLORS,
-        status_labels=STATUS_LABELS,
+        status_labels=labels,
         first_build=not previous,
-        changes=status_changes(table, previous) if previous else [],
-        source_names="; ".join(dataset.sources.loc[seeded, "title_en"]),
-        guide=Markup(tables.verdict_guide()),  # built from escaped parts in analysis.present.tables
+        changes=_shown_changes(dataset, table, previous) if previous else [],
+        place=place,
+        source_names=pgettext("list", "; ").join(source_title(s) or "" for _id, s in dataset.sources[seeded].iterrows()),
+        definitions=status_definitions(),
+        bound_tolerance=f"{DEFAULTS['rules'].bound_tolerance:.0%}",
         table_css=Markup(tables.CSS),
         font_stack=Markup(tables.FONT_STACK),
         indicator_pages=indicator_pages or [],
         failed_pages=failed_pages or {},
         overview=next((e for e in entries if e.get("name") == "00-overview" and e.get("has_report")), None),
-        theme_labels=tables.THEME_LABELS,
+        theme_label=lambda theme: _(tables.THEME_LABELS.get(theme, theme)),
+        build_word=build_word,
+        year=formats.year,
+        count=count,
         downloads={Path(name).name: name for name in downloads},
     )
     return page, dict(zip(table["pledge_id"], table["status"].astype(str)))

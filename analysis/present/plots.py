@@ -11,6 +11,7 @@ in a notebook: the chart with its alt text in the output's metadata (nbconvert w
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -18,10 +19,13 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 
+from ..data import i18n
 from ..data.dataset import Dataset, since_last_break
+from ..data.i18n import _, ngettext, pgettext
 from ..method import trends
 from ..method.progress import STATUS_COLORS, STATUS_LABELS, achieved_observations, status_counts
 from .tables import figure_text, number, theme_label, unit_label
+from .words import indicator_name, model, place, sentences, source_title, status_label
 
 _RC = {
     "figure.dpi": 110,
@@ -74,13 +78,15 @@ def cjk_font() -> str | None:
 def use_style() -> None:
     """Apply the house style to matplotlib (call once, e.g. at the top of a notebook).
 
-    When a CJK font is installed it is added as a fallback after DejaVu Sans, so Chinese names render
-    instead of empty boxes.
+    When a CJK font is installed it is added as a fallback after DejaVu Sans, so Chinese text renders
+    instead of empty boxes. It is named in ``font.family`` itself: matplotlib falls back from one
+    family of that list to the next, but resolves the generic ``sans-serif`` to its first installed
+    font only (a CJK font listed in ``font.sans-serif`` alone is never reached).
     """
     mpl.rcParams.update(_RC)
     mpl.rcParams["axes.prop_cycle"] = mpl.cycler(color=_CYCLE)
     cjk = cjk_font()
-    mpl.rcParams["font.family"] = ["sans-serif"]
+    mpl.rcParams["font.family"] = ["sans-serif"] + ([cjk] if cjk else [])
     mpl.rcParams["font.sans-serif"] = ["DejaVu Sans"] + ([cjk] if cjk else [])
 
 
@@ -91,7 +97,7 @@ def set_alt(fig, text: str) -> None:
 
 def alt_text(fig) -> str:
     """The alt text attached by the chart function (a generic one if none)."""
-    return getattr(fig, "zjcp_alt", "") or "Chart."
+    return getattr(fig, "zjcp_alt", "") or _("Chart.")
 
 
 def empty_reason(fig) -> str | None:
@@ -123,22 +129,27 @@ def source_names(dataset: Dataset, source_ids) -> list[str]:
     """Each source once, as ``title (year)``: the year left out when undated or already in the title."""
     titles = dataset.sources.set_index("source_id").reindex(sorted({s for s in source_ids if isinstance(s, str)}))
     names = []
-    for title, published in zip(titles["title_en"], titles["published"]):
+    for _id, source in titles.iterrows():
+        title, published = source_title(source), source["published"]
         if not isinstance(title, str):
             continue
         year = "" if pd.isna(published) else str(pd.Timestamp(published).year)
-        names.append(f"{title} ({year})" if year and year not in title else title)
+        names.append(_("{title} ({year})").format(title=title, year=year) if year and year not in title else title)
     return list(dict.fromkeys(names))
 
 
 def source_line(fig, dataset: Dataset, source_ids, width: int = 105) -> None:
     """Write 'Source: ...' naming the documents under the figure (no "(nan)", no year twice)."""
     names = source_names(dataset, source_ids)
+    separator = pgettext("list", "; ")
     if len(names) > 4:
-        text = f"Sources: {'; '.join(names[:3])}; and {len(names) - 3} more, listed in the Sources section"
+        text = _("Sources: {names}; and {n} more, listed in the Sources section").format(
+            names=separator.join(names[:3]), n=len(names) - 3)
+    elif names:
+        text = ngettext("Source: {names}", "Sources: {names}", len(names)).format(names=separator.join(names))
     else:
-        text = ("Source: " if len(names) == 1 else "Sources: ") + "; ".join(names) if names else "Source: curated dataset"
-    fig.text(0.01, 0.0, _plain(textwrap.fill(text, width)), ha="left", va="top", fontsize=8.5, color="#444444")
+        text = _("Source: curated dataset")
+    fig.text(0.01, 0.0, _plain(fill(text, width)), ha="left", va="top", fontsize=8.5, color="#444444")
 
 
 def _plain(text) -> str:
@@ -152,23 +163,92 @@ def _label(value: float, unit: str) -> str:
 
 def axis_unit(unit) -> str:
     """The unit as an axis label (a count or a ratio says so)."""
-    return {"count": "number", "ratio": "ratio"}.get(str(unit), unit_label(unit))
+    if str(unit) == "count":
+        return _("number")
+    if str(unit) == "ratio":
+        return _("ratio")
+    if i18n.is_chinese() and str(unit) in ZH_AXIS:
+        return ZH_AXIS[str(unit)][1]
+    return unit_label(unit)
+
+
+#: Chinese axes of units counted in billions (or tens of thousands): the factor the ticks are
+#: multiplied by and the unit the axis is labelled with (1 billion yuan = 10亿元).
+ZH_AXIS = {"billion yuan": (10, "亿元"), "billion usd": (10, "亿美元"), "GW": (100, "万千瓦"),
+           "billion cubic meters": (10, "亿立方米"), "billion kWh": (10, "亿千瓦时"), "TEU (10,000)": (1, "万标箱")}
 
 
 def value_formatter(unit):
     """Axis tick labels with thousands separators (and % for shares)."""
+    chinese = i18n.is_chinese()
+    factor = ZH_AXIS.get(str(unit), (1, ""))[0] if chinese else 1
+
     def fmt(value, _pos=None):
+        value = value * factor
         if abs(value) >= 1000:
-            text = f"{value:,.0f}"
+            text = f"{value:.0f}" if chinese else f"{value:,.0f}"  # Chinese: digits without separators
         else:
-            text = f"{value:,.6g}"
+            text = f"{value:.6g}" if chinese else f"{value:,.6g}"
         return text + ("%" if unit == "%" else "")
     return mpl.ticker.FuncFormatter(fmt)
 
 
 def wrap(text: str, width: int = 34) -> str:
     """Wrap a label onto several lines (never cut it)."""
-    return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
+    return "\n".join(wrap_lines(str(text), width, break_long_words=False)) or str(text)
+
+
+def fill(text: str, width: int) -> str:
+    """:func:`textwrap.fill` that also wraps Chinese (see :func:`wrap_lines`)."""
+    return "\n".join(wrap_lines(str(text), width))
+
+
+def is_wide(char: str) -> bool:
+    """Whether a character takes two columns (a CJK character or full-width punctuation)."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes: two for each CJK character, one for any other."""
+    return sum(2 if is_wide(c) else 1 for c in text)
+
+
+#: Punctuation that never begins a line (it stays with the character before it) ...
+_NO_START = set("，。、；：！？）》」』”’%,.;:!?)]")
+#: ... and that never ends one (it goes with the character after it).
+_NO_END = set("（《「『“‘([")
+
+
+def wrap_lines(text: str, width: int, break_long_words: bool = True) -> list[str]:
+    """``text`` as lines of at most ``width`` columns. Text without CJK characters is wrapped by
+    :func:`textwrap.wrap` (at spaces, exactly as before); text with them may also break between two
+    CJK characters (Chinese has no spaces), counting a CJK character as two columns, keeping Latin
+    words and numbers whole (a number with the character after it: ``2025年``) and punctuation with
+    the character it belongs to."""
+    if not any(is_wide(c) for c in text):
+        return textwrap.wrap(text, width, break_long_words=break_long_words)
+    tokens: list[str] = []  # the pieces a line may break between
+    for char in " ".join(text.split()):
+        previous = tokens[-1] if tokens else ""
+        if previous and (char in _NO_START or previous[-1] in _NO_END):
+            tokens[-1] += char
+        elif previous and is_wide(char) and previous[-1].isdigit():
+            tokens[-1] += char  # a number keeps its unit or counter: 2025年, 95000元
+        elif previous and not is_wide(char) and not char.isspace() and not is_wide(previous[-1]) \
+                and not previous[-1].isspace():
+            tokens[-1] += char  # a Latin word or a number stays whole
+        else:
+            tokens.append(char)
+    lines, line = [], ""
+    for token in tokens:
+        if line and text_width(line + token) > width and not token.isspace():
+            lines.append(line.rstrip())
+            line = ""
+        if line or not token.isspace():
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 def _bounds(dataset: Dataset, indicator_id: str) -> tuple[float, float]:
@@ -221,54 +301,62 @@ def trajectory(dataset: Dataset, pledge: pd.Series, as_of: int, alpha: float = 0
     series = obs[(obs["indicator_id"] == pledge["indicator_id"]) & (obs["geography"] == pledge["geography"])]
     series = series.sort_values("year")
     target = figure_text(pledge["target_value"], pledge["unit"], pledge["comparator"])
-    name = f"{pledge['name']} ({pledge['geography']})"
+    name = _("{name} ({place})").format(name=indicator_name(dataset, pledge["indicator_id"], pledge["name"]),
+                                        place=place(pledge["geography"]))
     if series.empty:
-        return _empty(fig, f"No chart for {name}: the dataset has no achieved figure up to {as_of}; "
-                           f"the target is {target} by {int(pledge['target_year'])}.")
+        return _empty(fig, _("No chart for {name}: the dataset has no achieved figure up to {as_of}; "
+                             "the target is {target} by {target_year}.").format(
+            name=name, as_of=as_of, target=target, target_year=int(pledge["target_year"])))
     measure = dataset.indicators.set_index("indicator_id").at[pledge["indicator_id"], "measure"]
     lower, upper = _bounds(dataset, pledge["indicator_id"])
-    ax.plot(series["year"], series["value"], "o", color="#222222", label="achieved", zorder=3)
+    ax.plot(series["year"], series["value"], "o", color="#222222", label=pgettext("chart", "achieved"), zorder=3)
     sources = set(series["source_id"]) | {pledge["source_id"]}
     trend_text = ""
     comparable = since_last_break(series)  # no trend is fitted across a series break
     if len(comparable) < len(series):
         start = int(comparable["year"].min())
-        ax.axvline(start - 0.5, color="#CC0000", ls="--", lw=1, label=f"series break ({start})")
+        ax.axvline(start - 0.5, color="#CC0000", ls="--", lw=1, label=_("series break ({year})").format(year=start))
     if len(comparable) >= trends.MIN_POINTS:
-        model = trends.choose_model(measure, comparable["value"])
+        fit = trends.choose_model(measure, comparable["value"])
         end = max(int(pledge["target_year"]), int(comparable["year"].max()))
         grid = np.arange(int(comparable["year"].min()), end + 1)
-        pred = trends.series_band(comparable["year"], comparable["value"], grid, model, alpha)
+        pred = trends.series_band(comparable["year"], comparable["value"], grid, fit, alpha)
         pred[["mean", "lower", "upper"]] = pred[["mean", "lower", "upper"]].clip(lower, upper)
-        ax.plot(pred["year"], pred["mean"], color="#0072B2", lw=1.6, label=f"fitted trend ({model})")
+        ax.plot(pred["year"], pred["mean"], color="#0072B2", lw=1.6, label=_("fitted trend ({model})").format(model=model(fit)))
         ax.fill_between(pred["year"], pred["lower"], pred["upper"], color="#0072B2", alpha=0.15,
-                        label=f"{int((1 - alpha) * 100)}% prediction interval")
+                        label=_("{percent}% prediction interval").format(percent=int((1 - alpha) * 100)))
         at_target = pred[pred["year"] == int(pledge["target_year"])]
         if len(at_target):
-            trend_text = (f" The fitted trend gives {number(at_target['mean'].iloc[0], pledge['unit'])} in "
-                          f"{int(pledge['target_year'])}.")
+            trend_text = _("The fitted trend gives {value} in {year}.").format(
+                value=number(at_target["mean"].iloc[0], pledge["unit"]), year=int(pledge["target_year"]))
     if pd.notna(pledge["base_year"]) and pd.notna(pledge["base_value"]):
         ax.plot([pledge["base_year"], pledge["target_year"]], [pledge["base_value"], pledge["target_value"]],
-                ls="--", color="#E69F00", lw=1.4, label="required path")
+                ls="--", color="#E69F00", lw=1.4, label=_("required path"))
     ax.plot([pledge["target_year"]], [pledge["target_value"]], marker="*", ms=14, color="#D55E00", ls="none",
-            label=_plain(f"target: {target}"), zorder=4)
+            label=_plain(_("target: {target}").format(target=target)), zorder=4)
     ax.axvline(as_of, color="#777777", lw=0.9, ls=":")
-    ax.annotate(f"as of {as_of}", (as_of, 1), xycoords=("data", "axes fraction"), fontsize=8.5, color="#555555",
+    ax.annotate(_("as of {year}").format(year=as_of), (as_of, 1), xycoords=("data", "axes fraction"), fontsize=8.5, color="#555555",
                 ha="right", va="top", rotation=90)
     ax.set_title(_plain(wrap(name, 60)))
     ax.set_ylabel(_plain(axis_unit(pledge["unit"])))
     ax.yaxis.set_major_formatter(value_formatter(pledge["unit"]))
-    ax.set_xlabel("year")
+    ax.set_xlabel(_("year"))
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.legend(fontsize=8.5, loc="best")
     source_line(fig, dataset, sources)
     first, last = series.iloc[0], series.iloc[-1]
-    status = STATUS_LABELS.get(str(pledge.get("status")), str(pledge.get("status")))
-    set_alt(fig, (
-        f"Line chart of {name}: {len(series)} achieved figure{'s' if len(series) != 1 else ''}, from "
-        f"{number(first['value'], pledge['unit'])} in {int(first['year'])} to {number(last['value'], pledge['unit'])} "
-        f"in {int(last['year'])}, against a target of {target} by {int(pledge['target_year'])}.{trend_text} "
-        f"Status: {status}."
+    status = status_label(pledge.get("status")) if str(pledge.get("status")) in STATUS_LABELS \
+        else str(pledge.get("status"))
+    set_alt(fig, sentences(
+        ngettext("Line chart of {name}: {n} achieved figure, from {first} in {first_year} to {last} in {last_year}, "
+                 "against a target of {target} by {target_year}.",
+                 "Line chart of {name}: {n} achieved figures, from {first} in {first_year} to {last} in {last_year}, "
+                 "against a target of {target} by {target_year}.", len(series)).format(
+            name=name, n=len(series), first=number(first["value"], pledge["unit"]), first_year=int(first["year"]),
+            last=number(last["value"], pledge["unit"]), last_year=int(last["year"]), target=target,
+            target_year=int(pledge["target_year"])),
+        trend_text,
+        _("Status: {status}.").format(status=status),
     ))
     return fig
 
@@ -288,18 +376,19 @@ def dumbbell(dataset: Dataset, table: pd.DataFrame, ax=None, max_rows: int | Non
     rows = rows[rows["target_value"] != 0]
     if max_rows is not None:
         rows = rows.head(max_rows)
+    names = [indicator_name(dataset, i, n) for i, n in zip(rows["indicator_id"], rows["name"])]
+    plain = [_("{name} ({place}, {year})").format(name=n, place=place(g), year=int(y))
+             for n, g, y in zip(names, rows["geography"], rows["target_year"])]
     if ax is None:
-        labels_lines = sum(len(textwrap.wrap(f"{n} ({g}, {int(y)})", 34)) for n, g, y in
-                           zip(rows["name"], rows["geography"], rows["target_year"]))
+        labels_lines = sum(len(wrap_lines(t, 34)) for t in plain)
         height = max(2.6, 0.2 * labels_lines + 0.16 * len(rows) + 1.6)
         fig, ax = plt.subplots(figsize=(WIDTH, height), layout="constrained")
     else:
         fig = ax.figure
     if rows.empty:
-        return _empty(fig, "No chart of distances to target: no pledge here has both a base and a latest figure.")
+        return _empty(fig, _("No chart of distances to target: no pledge here has both a base and a latest figure."))
     base = (100 * rows["base_value"] / rows["target_value"]).to_numpy(float)
     latest = (100 * rows["latest_value"] / rows["target_value"]).to_numpy(float)
-    plain = [f"{n} ({g}, {int(y)})" for n, g, y in zip(rows["name"], rows["geography"], rows["target_year"])]
     repeated = {t for t in plain if plain.count(t) > 1}  # two pledges on one indicator, place and year
     plain = [f"{t} {pid}" if t in repeated else t for t, pid in zip(plain, rows["pledge_id"])]
     labels = [_plain(wrap(t, 34)) for t in plain]
@@ -310,36 +399,51 @@ def dumbbell(dataset: Dataset, table: pd.DataFrame, ax=None, max_rows: int | Non
     colors = [STATUS_COLORS[str(s)] for s in rows["status"]]
     cb, cl = np.clip(base, lo, hi), np.clip(latest, lo, hi)
     ax.hlines(y, cb, cl, color="#999999", lw=2)
-    ax.scatter(cb, y, color="white", edgecolor="#555555", zorder=3, label="base")
-    ax.scatter(cl, y, color=colors, edgecolor="#333333", linewidth=0.4, zorder=4, label="latest (colour = status)")
+    ax.scatter(cb, y, color="white", edgecolor="#555555", zorder=3, label=_("base"))
+    ax.scatter(cl, y, color=colors, edgecolor="#333333", linewidth=0.4, zorder=4, label=_("latest (colour = status)"))
     outside = (base > hi) | (latest > hi) | (base < lo) | (latest < lo)
     for i in np.flatnonzero(outside):
         for side, edge in ((1, hi), (-1, lo)):
-            beyond = [(what, v) for what, v in (("base", base[i]), ("latest", latest[i])) if side * (v - edge) > 0]
+            beyond = [(what, v) for what, v in ((_("base {percent}"), base[i]), (_("latest {percent}"), latest[i]))
+                      if side * (v - edge) > 0]
             if not beyond:
                 continue
-            text = ", ".join(f"{what} {v:,.0f}%" for what, v in beyond) if len(beyond) > 1 else f"{beyond[0][1]:,.0f}%"
+            text = pgettext("list", ", ").join(what.format(percent=_percent(v)) for what, v in beyond) \
+                if len(beyond) > 1 else _percent(beyond[0][1])
             ax.scatter([edge], [y[i]], marker=">" if side > 0 else "<", s=60, color="#333333", zorder=5)
             ax.annotate(text, (edge, y[i]), xytext=(-6 * side, 7), textcoords="offset points",
                         ha="right" if side > 0 else "left", fontsize=8.5)
-    ax.axvline(100, color="#D55E00", lw=1.2, ls="--", label="target = 100%")
+    ax.axvline(100, color="#D55E00", lw=1.2, ls="--", label=_("target = 100%"))
     ax.set_xlim(lo - 5, hi + 5)
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(decimals=0))
     ax.set_yticks(y, labels, fontsize=9)
     ax.set_ylim(len(rows) - 0.5, -0.9)
-    ax.set_xlabel(f"% of target (values beyond {hi:,.0f}% drawn at the edge, value written)")
-    ax.set_title("How far from target: base and latest value as % of target")
+    ax.set_xlabel(_("% of target (values beyond {percent} drawn at the edge, value written)").format(
+        percent=_percent(hi)))
+    ax.set_title(_("How far from target: base and latest value as % of target"))
     ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.12 if len(rows) > 6 else -0.25), ncol=3)
     source_line(fig, dataset, rows["source_id"])
     n_at = int((latest >= 100).sum())
     worst = int(np.nanargmin(latest))
-    set_alt(fig, (
-        f"Dot chart of {len(rows)} pledges: base and latest value as a percentage of the target. "
-        f"The latest value is at or above 100% of the target for {n_at} of them; the lowest is "
-        f"{rows['name'].iloc[worst]} ({rows['geography'].iloc[worst]}) at {latest[worst]:,.0f}%."
-        + (f" {int(outside.sum())} beyond the {lo:,.0f}-{hi:,.0f}% scale are drawn at its edge." if outside.any() else "")
+    set_alt(fig, sentences(
+        _("Dot chart of {n} pledges: base and latest value as a percentage of the target.").format(n=len(rows)),
+        _("The latest value is at or above 100% of the target for {n} of them; the lowest is {name} ({place}) "
+          "at {percent}.").format(n=n_at, name=names[worst], place=place(rows["geography"].iloc[worst]),
+                                  percent=_percent(latest[worst])),
+        _("{n} beyond the {low}-{high}% scale are drawn at its edge.").format(
+            n=int(outside.sum()), low=_whole(lo), high=_whole(hi)) if outside.any() else "",
     ))
     return fig
+
+
+def _whole(value: float) -> str:
+    """A whole number as the charts write it: ``1,234`` (Chinese: ``1234``)."""
+    return f"{value:.0f}" if i18n.is_chinese() else f"{value:,.0f}"
+
+
+def _percent(value: float) -> str:
+    """A percentage of the target: ``1,234%`` (Chinese: ``1234%``)."""
+    return _whole(value) + "%"
 
 
 def scorecard(dataset: Dataset, table: pd.DataFrame, by: str = "theme", ax=None):
@@ -348,30 +452,41 @@ def scorecard(dataset: Dataset, table: pd.DataFrame, by: str = "theme", ax=None)
 
     counts = status_counts(table, by, totals=False)
     if by == "theme":
-        counts.index = [theme_label(t) for t in counts.index]
+        counts.index = [_(theme_label(t)) for t in counts.index]
+    elif by == "geography":
+        counts.index = [place(g) for g in counts.index]
     if ax is None:
         fig, ax = plt.subplots(figsize=(WIDTH, 0.45 * len(counts) + 2.2), layout="constrained")
     else:
         fig = ax.figure
     if counts.empty:
-        return _empty(fig, "No scorecard: there is no pledge in this selection.")
+        return _empty(fig, _("No scorecard: there is no pledge in this selection."))
     sns.heatmap(counts, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, linecolor="white", ax=ax)
     # slanted: up to nine status names side by side do not fit level at the report's width
-    ax.set_xticklabels([STATUS_LABELS[c] for c in counts.columns], rotation=30, ha="right", rotation_mode="anchor")
-    ax.set_xlabel("status (number of pledges)")
+    ax.set_xticklabels([status_label(c) for c in counts.columns], rotation=30, ha="right", rotation_mode="anchor")
+    ax.set_xlabel(_("status (number of pledges)"))
     ax.set_ylabel("")
     ax.set_yticklabels([_plain(wrap(t.get_text(), 22)) for t in ax.get_yticklabels()], rotation=0)
     as_of = int(table["as_of"].iloc[0])
-    ax.set_title(f"Pledges by {by} and status, as of {as_of}")
+    grouping = _grouping(by)
+    ax.set_title(_("Pledges by {grouping} and status, as of {year}").format(grouping=grouping, year=as_of))
     source_line(fig, dataset, table["source_id"])
     totals = counts.sum()
-    parts = ", ".join(f"{int(totals[s])} {STATUS_LABELS[s]}" for s in counts.columns)
+    parts = pgettext("list", ", ").join(_("{n} {status}").format(n=int(totals[s]), status=status_label(s))
+                                        for s in counts.columns)
     biggest = counts.sum(axis=1).idxmax()
-    set_alt(fig, (
-        f"Heatmap of {int(totals.sum())} pledges by {by} and status as of {as_of}: {parts}. "
-        f"{biggest} has the most pledges ({int(counts.loc[biggest].sum())})."
+    set_alt(fig, sentences(
+        _("Heatmap of {n} pledges by {grouping} and status as of {year}: {counts}.").format(
+            n=int(totals.sum()), grouping=grouping, year=as_of, counts=parts),
+        _("{group} has the most pledges ({n}).").format(group=biggest, n=int(counts.loc[biggest].sum())),
     ))
     return fig
+
+
+def _grouping(by: str) -> str:
+    """What the scorecard's rows are, in words (``theme``, ``geography``; another column as it is named)."""
+    words = {"theme": _("theme"), "geography": _("geography")}
+    return words.get(by, by)
 
 
 def compare_series(dataset: Dataset, indicator_id: str, geographies, as_of: int, ax=None):
@@ -384,28 +499,32 @@ def compare_series(dataset: Dataset, indicator_id: str, geographies, as_of: int,
         fig, ax = plt.subplots(figsize=(WIDTH, 3.6), layout="constrained")
     else:
         fig = ax.figure
-    places = " and ".join(geographies)
+    places = pgettext("list", " and ").join(place(g) for g in geographies)
+    name = indicator_name(dataset, indicator_id, info["name"])
     if rows.empty:
-        return _empty(fig, f"No chart of {info['name']} for {places}: the dataset has no achieved figure up to {as_of}.")
+        return _empty(fig, _("No chart of {name} for {places}: the dataset has no achieved figure up to {year}.").format(
+            name=name, places=places, year=as_of))
     latest = []
     for geo, group in rows.sort_values("year").groupby("geography", sort=True):
-        ax.plot(group["year"], group["value"], marker="o", label=geo)
+        ax.plot(group["year"], group["value"], marker="o", label=place(geo))
         last = group.iloc[-1]
-        latest.append(f"{geo} {number(last['value'], info['unit'])} in {int(last['year'])}")
-    missing = [g for g in geographies if g not in set(rows["geography"])]
-    ax.set_title(_plain(wrap(f"{info['name']}: {places}", 60)))
+        latest.append(_("{place} {value} in {year}").format(place=place(geo), value=number(last["value"], info["unit"]),
+                                                            year=int(last["year"])))
+    missing = [place(g) for g in geographies if g not in set(rows["geography"])]
+    ax.set_title(_plain(wrap(_("{name}: {places}").format(name=name, places=places), 60)))
     ax.set_ylabel(_plain(axis_unit(info["unit"])))
     ax.yaxis.set_major_formatter(value_formatter(info["unit"]))
-    ax.set_xlabel("year")
+    ax.set_xlabel(_("year"))
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     if rows["year"].nunique() == 1:
         year = int(rows["year"].iloc[0])
         ax.set_xlim(year - 1, year + 1)
     ax.legend(fontsize=8.5)
     source_line(fig, dataset, rows["source_id"])
-    set_alt(fig, (
-        f"Line chart of {info['name']}, {int(rows['year'].min())}-{int(rows['year'].max())}: latest "
-        + "; ".join(latest) + "."
-        + (f" No figure for {', '.join(missing)}." if missing else "")
+    set_alt(fig, sentences(
+        _("Line chart of {name}, {first}-{last}: latest {figures}.").format(
+            name=name, first=int(rows["year"].min()), last=int(rows["year"].max()),
+            figures=pgettext("list", "; ").join(latest)),
+        _("No figure for {places}.").format(places=pgettext("list", ", ").join(missing)) if missing else "",
     ))
     return fig
