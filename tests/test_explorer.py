@@ -126,9 +126,9 @@ def test_chinese_page_passes_its_words_to_the_script_in_its_config(dataset, tabl
     soup, meta, _data = _page(dataset, table, "zh-Hans")
     assert soup.html["lang"] == "zh-Hans" and meta["lang"] == "zh-Hans"
     assert soup.title.string == "全部目标：浙江共同富裕目标跟踪" and soup.h1.string == "全部目标"
-    assert meta["text"]["columns"] == [["id", "目标"], ["name", "指标"], ["place", "地区"], ["theme", "主题"],
+    assert meta["text"]["columns"] == [["id", "目标任务"], ["name", "指标"], ["place", "地区"], ["theme", "主题"],
                                        ["target", "目标值"], ["year", "年份"], ["status", "评估结论"],
-                                       ["latest", "最新实际值"], ["source", "来源"]]
+                                       ["latest", "最新数据"], ["source", "来源"]]
     assert meta["labels"]["on_track"] == "基本符合预期" and meta["labels"]["insufficient_data"] == "数据不足"
     assert meta["names"]["year"] == "目标年份" and meta["places"]["Jiaxing"] == "嘉兴" and meta["years"]["2025"] == "2025年"
     assert meta["text"]["count"] == "显示{shown}项，共{total}项目标"

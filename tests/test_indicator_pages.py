@@ -733,10 +733,11 @@ def test_pledge_table_header_in_chinese_and_english(dataset, table):
         chinese = page.pledge_table(dataset, table, "gdp")
     assert head(chinese) == (
         "<caption>目标任务：评估结论及其构成</caption><thead><tr>"
-        + "".join(f'<th scope="col">{c}</th>' for c in ("目标任务", "地区", "目标值", "评估结论", "判定理由", "基数", "最新值",
-                                                      "实际速度", "所需速度", "R", "按期实现概率", "来源"))
+        + "".join('<th scope="col"' + (' class="nowrap"' if c == "地区" else "") + f'>{c}</th>'
+                  for c in ("目标任务", "地区", "目标值", "评估结论", "判定理由", "基数", "最新值",
+                            "实际速度", "所需速度", "R", "按期实现概率", "来源"))
         + "</tr></thead>")
-    assert '<td data-label="地区">嘉兴</td>' in chinese and '<td data-label="评估结论">进展有限</td>' in chinese
+    assert '<td data-label="地区" class="nowrap">嘉兴</td>' in chinese and '<td data-label="评估结论">进展有限' in chinese
     assert head(page.pledge_table(dataset, table, "gdp")) == (
         "<caption>Pledges: verdict and its components</caption><thead><tr>"
         + "".join(f'<th scope="col">{c}</th>' for c in ("pledge", "place", "target", "verdict", "why", "base", "latest",
