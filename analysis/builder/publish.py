@@ -19,6 +19,7 @@ from ..present import editions
 from . import downloads
 from .folders import written
 from .plan import (
+    LANGUAGE_PARAMETER,
     SUBDIR,
     Plan,
     effective_as_of,
@@ -185,6 +186,8 @@ def index_entries(state: dict, reports: Path) -> list[dict]:
         entry["has_report"] = (reports / f"{nb.stem}.html").is_file()
         entry["page_parameters"] = shown_parameters(record) if record else {}
         entry["as_of"] = effective_as_of(nb, entry["page_parameters"])
+        for key in ("parameters", "page_parameters"):  # the language is the edition the index itself is in
+            entry[key] = {k: v for k, v in entry[key].items() if k != LANGUAGE_PARAMETER}
         entry["file"] = f"{nb.stem}.html"
         entries.append(entry)
     return entries

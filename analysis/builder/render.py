@@ -129,10 +129,11 @@ def reader_notebook(nb) -> nbformat.NotebookNode:
 
 
 def to_html(nb: nbformat.NotebookNode) -> str:
-    """Render an executed notebook to a reader's HTML page (a string)."""
-    nb = reader_notebook(nb)
-    body, _ = _exporter(shows_code(nb)).from_notebook_node(nb)
-    return _finish(body, notebook_title(nb), image_alts(nb))
+    """Render an executed notebook to a reader's HTML page (a string), in its edition's language."""
+    with i18n.language(language_of(nb)):
+        nb = reader_notebook(nb)
+        body, _ = _exporter(shows_code(nb)).from_notebook_node(nb)
+        return _finish(body, notebook_title(nb), image_alts(nb))
 
 
 def image_alts(nb) -> dict[str, str]:
@@ -165,7 +166,7 @@ def _finish(html: str, title: str, alts: dict[str, str] | None = None) -> str:
         if link.get("href", "").startswith(("http://", "https://", "//")):
             link.decompose()
     if soup.title is not None:
-        soup.title.string = title or "Report"
+        soup.title.string = title or i18n._("Report")
     head = soup.head or soup
     csp = soup.new_tag("meta", attrs={"http-equiv": "Content-Security-Policy", "content": CONTENT_SECURITY_POLICY})
     charset = head.find("meta", attrs={"charset": True})
@@ -182,9 +183,9 @@ def _finish(html: str, title: str, alts: dict[str, str] | None = None) -> str:
     h1 = soup.find("h1")
     sections = [h for h in soup.find_all("h2") if h.get("id")]
     if h1 is not None and sections:
-        nav = soup.new_tag("nav", attrs={"class": "toc", "aria-label": "Contents"})
+        nav = soup.new_tag("nav", attrs={"class": "toc", "aria-label": i18n._("Contents")})
         heading = soup.new_tag("strong")
-        heading.string = "Contents"
+        heading.string = i18n._("Contents")
         nav.append(heading)
         ol = soup.new_tag("ol")
         for h in sections:
