@@ -128,3 +128,20 @@ def test_no_english_word_of_the_catalog_on_a_chinese_page(built_reports):
         if found:
             leaks[str(path.relative_to(built_reports))] = found
     assert leaks == {}, leaks
+
+
+@pytest.mark.parametrize("width", (1280, 1024))
+def test_chinese_explorer_keeps_places_themes_and_statuses_on_one_line(browser, site, width):
+    """Chinese has no spaces: without ``word-break: keep-all`` a narrow column breaks 浙江 into 浙 / 江."""
+    page, problems = open_page(browser, f"{site}/zh-Hans/pledges.html", width=width)
+    try:
+        broken = page.evaluate("""() => Array.from(document.querySelectorAll('td.ka')).slice(0, 300).filter(td => {
+          const range = document.createRange(); range.selectNodeContents(td.firstChild || td);
+          const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+          return lines.size > 1;
+        }).map(td => td.textContent)""")
+        assert page.evaluate("document.querySelectorAll('td.ka').length") > 0
+        assert broken == []
+        assert problems == []
+    finally:
+        page.close()

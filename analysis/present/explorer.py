@@ -151,6 +151,7 @@ h1{font-size:1.5rem;margin:1.2rem 0 .4rem}
 table{border-collapse:collapse;width:100%;font-size:.88rem}
 th,td{padding:.3rem .4rem;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top;overflow-wrap:break-word}
 td.nw{white-space:nowrap}
+td.ka{word-break:keep-all}
 .wrap{overflow-x:auto}
 th button{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;color:#0b4f8a;text-align:left}
 th[aria-sort=ascending] button::after{content:" \\25B2"} th[aria-sort=descending] button::after{content:" \\25BC"}
@@ -224,7 +225,7 @@ setTimeout(function(){URL.revokeObjectURL(url);},10000);}
 function render(){var rows=data.filter(matches);if(state.sort)rows.sort(compare);shown=rows;
 var body=document.getElementById("rows");while(body.firstChild)body.removeChild(body.firstChild);
 rows.forEach(function(r){var tr=el("tr");tr.dataset.pledge=r.id;
-cols.forEach(function(c){var td=el("td");td.dataset.label=c[1];var k=c[0];if(k==="id"||k==="year")td.className="nw";
+cols.forEach(function(c){var td=el("td");td.dataset.label=c[1];var k=c[0];if(k==="id"||k==="year")td.className="nw";else if(zh&&(k==="place"||k==="theme"||k==="status"))td.className="ka";
 if(k==="name"){if(r.page){var a=el("a",main(r));a.href=r.page;td.appendChild(a);}else{td.appendChild(el("span",main(r)));}
 if(other(r)){td.appendChild(el("br"));var o=el("span",other(r),"zh");if(zh)o.lang="en";td.appendChild(o);}
 td.appendChild(el("div","\u201c"+r.quote+"\u201d","quote"));}
