@@ -320,12 +320,12 @@ def test_index_in_chinese_heading_and_status_definitions():
     assert page.html["lang"] == "zh-Hans"
     assert page.h1.string == page.title.string == "浙江共同富裕：目标与实际"
     guide = page.find("section", id="how-to-read")
-    assert guide.h2.string == "如何解读评估结论"
+    assert guide.h2.string == "评估结论说明"
     definitions = {dt.get_text(): dd.get_text() for dt, dd in zip(guide.find_all("dt"), guide.find_all("dd"))}
     assert len(definitions) == 9
-    assert definitions["基本符合预期"] == "R ≥ 0.95：按已观测的进度，可如期实现目标。"
-    assert definitions["需加快进度"] == "0.6 ≤ R < 0.95：变化方向正确，但速度偏慢，难以如期实现。"
-    assert definitions["如期实现"] == "目标年份已过，且该年实际值达到目标值。"
+    assert definitions["基本符合预期"] == "R ≥ 0.95：按实际进度可按期实现目标。"
+    assert definitions["需加快进度"] == "0.6 ≤ R < 0.95：方向正确，但进度偏慢，难以按期实现。"
+    assert definitions["如期实现"] == "目标年份已过，且该年数据达到目标。"
     # the Chinese name first, the English after it
     item = page.find("details", id="indicator-pages").li
     assert item.a.string == "城乡居民收入倍差" and item.span["lang"] == "en"

@@ -70,30 +70,6 @@ def count(n) -> str:
     return formats.number(n, "count") if i18n.is_chinese() else f"{n:,}"
 
 
-def status_definitions() -> list[tuple[str, str]]:
-    """(status, definition with its threshold) for every status, from the method's defaults, in the
-    current language (the index's "How to read the verdicts")."""
-    t, r = DEFAULTS["thresholds"], DEFAULTS["rules"]
-    return [
-        ("met", _("the target year has passed and the figure for that year meets the target.")),
-        ("achieved", _("the latest figure already meets the literal target before its year.")),
-        ("within_tolerance", _("the figure is short of the literal target but within its tolerance (an “about” "
-                               "target within {tolerance}, or a target at a natural bound such as 100%): shown as "
-                               "such, never counted as met or achieved.").format(tolerance=f"{r.about_tolerance:.0%}")),
-        ("on_track", _("R ≥ {on_track}: at the observed pace the target is reached on time.").format(
-            on_track=t.on_track)),
-        ("acceleration_needed", _("{acceleration_needed} ≤ R < {on_track}: moving the right way, but too slowly to "
-                                  "arrive on time.").format(acceleration_needed=t.acceleration_needed,
-                                                            on_track=t.on_track)),
-        ("limited", _("{limited} ≤ R < {acceleration_needed}: little progress, or no meaningful rate (the required "
-                      "change is zero or points the other way).").format(limited=t.limited,
-                                                                        acceleration_needed=t.acceleration_needed)),
-        ("deterioration", _("R < {limited}: the latest figure moved away from the target.").format(limited=t.limited)),
-        ("missed", _("the target year has passed and the figure for that year falls short of the target.")),
-        ("insufficient_data", _("no achieved figure yet, or only one point in time, so no pace can be measured.")),
-    ]
-
-
 def status_changes(table: pd.DataFrame, previous: dict[str, str]) -> list[dict]:
     """Pledges whose status differs from ``previous`` (pledge_id -> status)."""
     changes = []
@@ -171,7 +147,7 @@ def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | 
         changes=_shown_changes(dataset, table, previous) if previous else [],
         place=place,
         source_names=pgettext("list", "; ").join(source_title(s) or "" for _id, s in dataset.sources[seeded].iterrows()),
-        definitions=status_definitions(),
+        definitions=tables.status_definitions(),
         bound_tolerance=f"{DEFAULTS['rules'].bound_tolerance:.0%}",
         table_css=Markup(tables.CSS),
         font_stack=Markup(tables.FONT_STACK),
