@@ -27,6 +27,7 @@ from ..method.lineage import inconsistencies, pledge_lineage
 from ..method.progress import STATUS_COLORS, default_as_of
 from .narrative import escape, fmt, pledge_sentence, target_text
 from .tables import Safe, figure_text, render, theme_label
+from .words import model as model_name
 
 #: Words for an observation's comparator, in the figures table (translated where shown).
 COMPARATOR_WORDS = {"=": N_("exact"), "~": N_("about"), ">=": N_("at least (bound)"), "<=": N_("at most (bound)")}
@@ -547,7 +548,7 @@ def _legend(d: dict, alpha: float, layout: ChartLayout, top: float) -> tuple[lis
     items = []
     if band is not None and len(band.dropna(subset=["lower", "upper", "mean"])):
         items.append(("band", _("fitted trend ({model}) and {percent}% prediction band").format(
-            model=band.attrs.get("model", ""), percent=int(round((1 - alpha) * 100)))))
+            model=model_name(band.attrs.get("model", "")), percent=int(round((1 - alpha) * 100)))))
     if len(series):
         items.append(("dot", pgettext("chart legend", "achieved")))
     if len(mine):
