@@ -701,7 +701,7 @@ def test_chinese_explorer_shows_chinese_names_filters_and_finds_by_name_zh(brows
         page.goto((tmp_path / "pledges.html").as_uri() + "#place=Jiaxing&q=" + "城乡居民收入倍差")
         page.wait_for_selector("#rows tr")
         heads = page.evaluate("Array.from(document.querySelectorAll('#head th')).map(t => t.textContent)")
-        assert heads == ["目标", "指标", "地区", "主题", "目标值", "年份", "评估结论", "最新实际值", "来源"]
+        assert heads == ["目标任务", "指标", "地区", "主题", "目标值", "年份", "评估结论", "最新数据", "来源"]
         places = page.evaluate("Array.from(document.querySelectorAll('#rows td[data-label=地区]')).map(t => t.textContent)")
         assert places and set(places) == {"嘉兴"}
         names = page.evaluate("Array.from(document.querySelectorAll('#rows td[data-label=指标] a, "

@@ -58,7 +58,8 @@ def test_chinese_page_does_not_scroll_sideways_at_phone_width(browser, site, nam
 
 
 @pytest.mark.parametrize("width", (1280, 375))
-@pytest.mark.parametrize("name", ["index", "pledges", "corrections", "00-overview", "01-income-gap", "indicators/gdp"])
+@pytest.mark.parametrize("name", ["index", "pledges", "corrections", "00-overview", "01-income-gap", "indicators/gdp",
+                                  "../pledges"])  # and the English explorer (its status colours, its main landmark)
 def test_axe_finds_no_serious_or_critical_violation_in_chinese(browser, site, axe_source, name, width):  # noqa: F811
     page, _problems = open_page(browser, f"{site}/zh-Hans/{name}.html", width=width, bypass_csp=True)
     try:

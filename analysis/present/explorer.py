@@ -23,7 +23,7 @@ from ..data.i18n import N_, _
 from ..method.progress import STATUS_COLORS, STATUSES
 from .index import script_policy
 from .narrative import escape, fmt, target_text
-from .tables import figure_text, theme_label
+from .tables import badge_text_colour, figure_text, theme_label
 from .words import place, source_title, status_labels
 
 FILE = "pledges.html"
@@ -229,7 +229,7 @@ cols.forEach(function(c){var td=el("td");td.dataset.label=c[1];var k=c[0];if(k==
 if(k==="name"){if(r.page){var a=el("a",main(r));a.href=r.page;td.appendChild(a);}else{td.appendChild(el("span",main(r)));}
 if(other(r)){td.appendChild(el("br"));var o=el("span",other(r),"zh");if(zh)o.lang="en";td.appendChild(o);}
 td.appendChild(el("div","\u201c"+r.quote+"\u201d","quote"));}
-else if(k==="status"){var s=el("span",meta.labels[r.status]||r.status,"status");s.style.background=meta.colors[r.status]||"#777";
+else if(k==="status"){var s=el("span",meta.labels[r.status]||r.status,"status");s.style.background=meta.colors[r.status]||"#777";s.style.color=meta.ink[r.status]||"#fff";
 if(r.status==="insufficient_data")s.style.color="#222";td.appendChild(s);
 if(r.status!=="insufficient_data"){td.appendChild(el("div",fill(text.rests_on,{evidence:r.evidence}),"note"));}}
 else if(k==="theme"||k==="place"||k==="year"){td.textContent=label(k,r[k]);}
@@ -278,6 +278,7 @@ def render(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> str:
         "lang": i18n.current(),
         "labels": status_labels(),
         "colors": STATUS_COLORS,
+        "ink": {s: badge_text_colour(c) for s, c in STATUS_COLORS.items()},  # legible on each colour
         "order": list(STATUSES),
         "themes": {str(t): _(theme_label(t)) for t in sorted(set(table["theme"].astype(str)))},
         "places": {str(g): place(g) for g in sorted(set(table["geography"].astype(str)))},
@@ -308,6 +309,7 @@ def render(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> str:
 <style>{_STYLE}</style>
 </head>
 <body>
+<main>
 <p><a href="index.html">{all_reports}</a></p>
 <h1>{heading}</h1>
 <p>{intro}</p>
@@ -320,6 +322,7 @@ def render(dataset: Dataset, table: pd.DataFrame, pages: set[str]) -> str:
 <tbody id="rows"></tbody>
 </table>
 </div>
+</main>
 <script type="application/json" id="pledge-data">{_json(data)}</script>
 <script type="application/json" id="pledge-meta">{_json(meta)}</script>
 <script>{_SCRIPT}</script>
