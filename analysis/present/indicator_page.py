@@ -28,16 +28,11 @@ from ..method.progress import STATUS_COLORS, default_as_of
 from .narrative import escape, fmt, pledge_sentence, target_text
 from .tables import Safe, figure_text, render, theme_label
 from .words import model as model_name
+from .words import place as place_name
+from .words import status_label as status_words
 
 #: Words for an observation's comparator, in the figures table (translated where shown).
 COMPARATOR_WORDS = {"=": N_("exact"), "~": N_("about"), ">=": N_("at least (bound)"), "<=": N_("at most (bound)")}
-
-#: A verdict in words (the statuses of :mod:`analysis.method.progress`; translated where shown).
-STATUS_WORDS = {
-    "met": N_("met"), "achieved": N_("achieved"), "within_tolerance": N_("within tolerance"),
-    "on_track": N_("on track"), "acceleration_needed": N_("acceleration needed"), "limited": N_("limited"),
-    "deterioration": N_("deterioration"), "missed": N_("missed"), "insufficient_data": N_("insufficient data"),
-}
 
 #: How a target changed from one document to the next (:func:`analysis.method.lineage.pledge_lineage`).
 CHANGE_WORDS = {
@@ -53,25 +48,6 @@ DIRECTION_WORDS = {"higher_is_better": N_("higher is better"), "lower_is_better"
                    "neutral": N_("neutral")}
 
 _CACHE: dict = {}
-
-
-def status_words(status) -> str:
-    """A verdict in words, in the current language (an unknown status: its id with spaces)."""
-    status = str(status)
-    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status.replace("_", " ")
-
-
-def place_name(place) -> str:
-    """A place (``geography``) as the current language names it (a place without a name: as written)."""
-    return pgettext("place", str(place))
-
-
-def _places_for_the_catalog() -> tuple[str, ...]:
-    """The dataset's places, marked for the catalog (:func:`place_name` translates them where shown)."""
-    return (pgettext("place", "Zhejiang"), pgettext("place", "Jiaxing"), pgettext("place", "Jiashan"),
-            pgettext("place", "Jiaxing Port"), pgettext("place", "Hangzhou"), pgettext("place", "Wenzhou"),
-            pgettext("place", "Yunhe County"), pgettext("place", "Ningbo Qianwan New District"),
-            pgettext("place", "Ningbo-Zhoushan Port"))
 
 
 def _list(items) -> str:

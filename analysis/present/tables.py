@@ -25,6 +25,7 @@ from ..data.dataset import ACHIEVED_STATUSES, EVIDENCE_KINDS, Dataset
 from ..data.formats import UNIT_LABELS, number, unit_label  # noqa: F401 - the tables' wording of a figure
 from ..data.i18n import N_, _, ngettext, pgettext
 from ..method.progress import DEFAULTS, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
+from .words import place  # noqa: F401 - the tables' wording of a place
 
 #: Reader's names of the dataset's themes (an unknown theme reads as its id with spaces); English,
 #: marked for the catalog and translated where shown (:func:`theme_label`).
@@ -61,21 +62,6 @@ LINEAGE_WORDS = {
     "milestone": N_("milestone"),
     "brought forward": N_("brought forward"),
 }
-
-
-def _mark_places() -> tuple[str, ...]:  # pragma: no cover - never called: marks the places for `make catalog`
-    return (pgettext("place", "Zhejiang"), pgettext("place", "Jiaxing"), pgettext("place", "Jiashan"),
-            pgettext("place", "Jiaxing Port"), pgettext("place", "Hangzhou"), pgettext("place", "Wenzhou"),
-            pgettext("place", "Yunhe County"), pgettext("place", "Ningbo Qianwan New District"),
-            pgettext("place", "Ningbo-Zhoushan Port"))
-
-
-def place(geography) -> str:
-    """A place (``geography``) as the reader's language names it: ``Zhejiang``, in Chinese 浙江 (a
-    place without a translation is shown as it is)."""
-    if not isinstance(geography, str) or not geography:
-        return geography
-    return pgettext("place", geography)
 
 
 def status_label(status) -> str:

@@ -9,12 +9,8 @@ the catalog, and names and titles from their own columns of the dataset (never t
 from __future__ import annotations
 
 from ..data import i18n
-from ..data.i18n import N_, _, pgettext
+from ..data.i18n import _, pgettext
 from ..method.progress import STATUS_LABELS
-
-#: The statuses' English words (``STATUS_LABELS``), marked for the catalog.
-STATUS_WORDS = (N_("met"), N_("achieved"), N_("within tolerance"), N_("on track"), N_("acceleration needed"),
-                N_("limited"), N_("deterioration"), N_("missed"), N_("insufficient data"))
 
 
 def _catalog_marks() -> None:  # pragma: no cover - never called: what `make catalog` reads
@@ -40,8 +36,9 @@ def status_labels() -> dict[str, str]:
 
 def place(geography) -> str:
     """A place (``geography``) in the current language (a place without a translation as it is)."""
-    text = str(geography)
-    return pgettext("place", text) if text else text  # (the empty message is the catalog's header)
+    if not isinstance(geography, str) or not geography:
+        return geography  # (a missing place stays missing; the empty message is the catalog's header)
+    return pgettext("place", geography)
 
 
 def model(name) -> str:
