@@ -4,9 +4,8 @@ For ``indicators/<id>.html`` the folder ``indicators/<id>/`` holds ``figures.csv
 ``figures.json`` (every figure, every vintage, with its source), ``pledges.csv`` and
 ``pledges.json`` (each pledge with its verdict and its components) and, for each of the page's
 charts, ``chart-<n>.svg`` and ``chart-<n>.png`` (:mod:`analysis.present.downloads`,
-:mod:`analysis.present.chart_export`). The tables are made in the page's kernel right after the page
-ran (its dataset and assessment are warm there) and staged in the build folder; the charts are taken
-from the executed page itself. The worker then writes every file atomically, removes a chart file
+:mod:`analysis.present.chart_export`). The tables are made in the page's worker right after the page
+ran (its dataset and assessment are warm there); the charts are taken from the executed page itself. The worker then writes every file atomically, removes a chart file
 the page no longer has, appends a "Downloads" section linking them (relative links, so the folder
 works offline) and only then writes the page, so a page never links a file that is not there.
 
@@ -17,7 +16,6 @@ the page runs; the page's state records the files, and a page is cached only whi
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from ..present import chart_export
@@ -29,12 +27,6 @@ TABLE_FILES = ("figures.csv", "figures.json", "pledges.csv", "pledges.json")
 
 #: A chart's files: ``chart-<n>.svg`` and ``chart-<n>.png``.
 CHART_FILE = re.compile(r"chart-\d+\.(svg|png)")
-
-#: Run in the page's kernel after the page: stage its tables (the template's parameters name the page).
-STAGE = ("import analysis.present.downloads as __zjcp_downloads\n"
-         "__zjcp_downloads.stage(indicator_id, as_of_year, alpha, {folder!r})\n"
-         "del __zjcp_downloads\n")
-
 
 def folder_name(indicator_id: str) -> str:
     """The downloads' folder, relative to the indicator pages' folder (and to the page)."""
@@ -56,14 +48,6 @@ def chart_files(nb, title: str) -> dict[str, bytes]:
         files[f"chart-{n}.svg"] = standalone.encode("utf-8")
         files[f"chart-{n}.png"] = chart_export.png(standalone)
     return files
-
-
-def staged_tables(staging: Path) -> dict[str, bytes]:
-    """The tables the kernel staged (every one of :data:`TABLE_FILES`), then the staging folder removed."""
-    try:
-        return {name: (staging / name).read_bytes() for name in TABLE_FILES}
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def with_section(nb, indicator_id: str, names: list[str]):

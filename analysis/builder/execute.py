@@ -4,22 +4,21 @@
   and a time limit (:func:`execute_one`); the worker renders the HTML with nbconvert in the same
   process. A failing notebook does not stop the others.
 
-**Indicator pages: speed without giving up isolation.** Starting a kernel and importing pandas and
-matplotlib costs seconds, far more than a page. So a few long-lived worker processes (one per core)
-each own one kernel, launched as the worker starts and warmed up once by running the template's
-first cells; every page is then executed in it by papermill (its parameters injected as usual)
-through papermill's nbclient engine, registered under another name and handed that kernel's
-manager, and the kernel client of the page before (nbclient would otherwise open new channels and
-wait for a kernel_info reply each page). After each page the worker closes the figures and clears
-the kernel's namespace (as ``%reset -f``) through that same client and waits for it: a kernel
-orders the requests of one client, not across clients. The dataset cached by
-:mod:`analysis.present.indicator_page` is handed out as copies. A page that raises fails alone; a
-kernel that dies or times out is restarted before the next page; a worker process that dies loses
-only its current page (the others are retried in a new pool). Before the namespace is cleared, the
-page's downloadable tables are made in that kernel, and its charts are taken from its outputs
-(:mod:`analysis.builder.downloads`): written beside the page, then the page with a section linking
-them. When no themed report is due (``build --only <indicator>``), the workers and their kernels
-start while the build validates the data (:func:`start_pool`).
+**Indicator pages: the same template hundreds of times.** Starting a kernel and importing pandas
+costs seconds, and passing every display between a kernel and papermill costs more than a page's own
+work. So a few long-lived worker processes (one per core) each hold one IPython shell, warmed up once
+by running the template's first cells, and execute every page in it (:mod:`analysis.builder.inprocess`:
+the parameters injected by papermill's own function, each cell run by the shell and its displays
+captured as the cell's outputs); the executed notebook is what a kernel gives, rendered by the same
+nbconvert exporter (the pages are byte-identical to those a kernel made). Between pages the shell's
+namespace is emptied and figures closed. The dataset cached by :mod:`analysis.present.indicator_page`
+is handed out as copies. A page that raises or runs past its time limit fails alone; a worker process
+that dies (a page that takes it down) loses only its pages in flight, which go again in a new pool,
+and after a second crash one at a time, so the page that crashes its worker fails alone. The page's
+downloadable tables are made in the worker right after the page (its dataset and assessment are warm
+there), and its charts are taken from its outputs (:mod:`analysis.builder.downloads`): written beside
+the page, then the page with a section linking them. When no themed report is due (``build --only
+<indicator>``), the workers start while the build validates the data (:func:`start_pool`).
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from pathlib import Path
 
 from ..data import i18n
 from ..present import editions
-from . import downloads
+from . import downloads, inprocess
 from .plan import SUBDIR, TEMPLATE, Plan, languages_of, template
 from .stamp import Stamp, cite, record
 from .store import atomic_write
@@ -120,25 +119,7 @@ def execute_one(notebook: str, executed: str, parameters: dict, kernel: str, tim
             "html": html, "title": title}
 
 
-# --- the indicator pages: one warm kernel per worker, many pages ------------------------------
-
-
-ENGINE = "zjcp-warm-kernel"
-
-
-#: Run in the kernel between two pages: close any figure a page left open (only if it used
-#: matplotlib), then delete every name the page defined, as ``%reset -f`` does (without its
-#: garbage collection pass, which costs more than a page).
-RESET = (
-    "import sys as __sys\n"
-    "if 'matplotlib.pyplot' in __sys.modules:\n"
-    "    __sys.modules['matplotlib.pyplot'].close('all')\n"
-    "__ip = get_ipython()\n"
-    "for __k in [k for k in __ip.user_ns if k not in __ip.user_ns_hidden and not k.startswith('__')]:\n"
-    "    del __ip.user_ns[__k]\n"
-    "__ip.user_ns['Out'].clear()\n"
-    "del __ip.user_ns['In'][1:], __ip, __sys\n"
-)
+# --- the indicator pages: one shell per worker, many pages -------------------------------------
 
 
 @dataclass
@@ -158,196 +139,66 @@ class PageOutcome:
 _WORKER: dict = {}
 
 
-def _read_template(tpl: Path):
-    """The template, read and validated once per worker (each page executes a copy)."""
-    import nbformat
-
-    return nbformat.read(str(tpl), as_version=4)
-
-
-def _warm_code(tpl: Path) -> str:
-    """The template's parameters and imports cells, to run once in a fresh kernel."""
-    import nbformat
-
-    nb = nbformat.read(str(tpl), as_version=4)
-    code = [c.source for c in nb.cells if c.cell_type == "code"]
+def _warm_code(tpl) -> str:
+    """The template's parameters and imports cells, run once when a worker starts."""
+    code = [c.source for c in tpl.cells if c.cell_type == "code"]
     return "\n".join(code[:2])
 
 
-def _launch_kernel() -> None:
-    """Start this worker's kernel process without waiting for it (it boots while the worker sets up)."""
-    from jupyter_client import KernelManager
-
-    w = _WORKER
-    log = open(w["log"], "ab")  # noqa: SIM115 - lives as long as the kernel
-    from .kernels import ipc_settings
-
-    km = KernelManager(kernel_name=w["kernel"], client_class="jupyter_client.asynchronous.AsyncKernelClient",
-                       **ipc_settings())  # see analysis.builder.kernels: no port to race for
-    w.update(km=km, logfile=log)
-    km.start_kernel(cwd=str(w["template"].parent), stdout=log, stderr=log,
-                    extra_arguments=["--HistoryManager.enabled=False"])
-
-
-def _start_kernel() -> None:
-    """Start this worker's kernel (unless launched already) and run the template's imports in it once.
-
-    The kernel manager hands nbclient asynchronous clients (what nbclient is written for; with a
-    blocking client it polls and a page takes seconds more); the worker's own calls (warm-up,
-    reset) go through a blocking client on the same kernel.
-    """
-    w = _WORKER
-    if w.get("km") is None:
-        _launch_kernel()
-    kc = w["km"].blocking_client()
-    kc.start_channels()
-    w.update(kc=kc)
-    from .kernels import KERNEL_START_TIMEOUT
-
-    kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
-    _run(w["warm"], timeout=300)
-    _reset()
-
-
-def _stop_kernel() -> None:
-    w = _WORKER
-    pages_client = w["client"].kc if w.get("client") is not None else None
-    for kc in (w.get("kc"), pages_client):
-        if kc is not None:
-            kc.stop_channels()
-    if w.get("km") is not None:
-        try:
-            w["km"].shutdown_kernel(now=True)
-        except Exception:  # noqa: BLE001 - a dead kernel is already gone
-            pass
-    if w.get("logfile") is not None:
-        w["logfile"].close()
-    w.update(km=None, kc=None, client=None, logfile=None)
-
-
-def _run(code: str, timeout: float = 30) -> None:
-    reply = _WORKER["kc"].execute_interactive(code, timeout=timeout, output_hook=lambda msg: None)
-    if reply["content"]["status"] != "ok":
-        raise RuntimeError(f"kernel set-up failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
-
-
-def _reset() -> None:
-    """Close every figure and clear the kernel's namespace (imported modules stay loaded), and wait
-    for it. Sent through the client the pages use, once there is one: a kernel orders the requests
-    of one client, not across clients."""
-    client = _WORKER.get("client")
-    if client is None or client.kc is None:
-        _run(RESET, timeout=30)
-        return
-    reply = client.wait_for_reply(client.kc.execute(RESET, silent=True, store_history=False))
-    if reply is None or reply["content"]["status"] != "ok":
-        raise RuntimeError("kernel reset failed")
-
-
-def _engine():
-    """papermill's nbclient engine, executing in this worker's running kernel (a fresh client per
-    page, closed after it)."""
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine
-    from papermill.log import logger
-    from papermill.utils import merge_kwargs, remove_args
-
-    from .kernels import KERNEL_START_TIMEOUT
-
-    class WarmEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=KERNEL_START_TIMEOUT, execution_timeout=None, **kwargs):
-            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-            final_kwargs = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
-                                        kernel_name=kernel_name, log=logger, log_output=log_output,
-                                        stdout_file=stdout_file, stderr_file=stderr_file)
-            client = PapermillNotebookClient(nb_man, km=_WORKER["km"], **final_kwargs)
-            # the kernel client of the previous page, channels open: nbclient would otherwise open new
-            # ones and wait for the kernel to answer a kernel_info request, for every page
-            client.kc = _WORKER["client"].kc if _WORKER.get("client") is not None else None
-            try:
-                return client.execute()
-            finally:
-                _WORKER["client"] = client  # kept for the reset and the next page
-
-    return WarmEngine
-
-
-def _init_worker(tpl: str, kernel: str, log: str, staging: str = "") -> None:
-    from multiprocessing.util import Finalize
+def _init_worker(tpl: str) -> None:
+    """Set up a page worker: the template read once, the exporter, the shell with the template's
+    imports done (its first two cells, run with their default parameters)."""
+    import nbformat
 
     from .processes import worker_init
     from .render import page_exporter
 
-    worker_init(cleanup=_stop_kernel)  # dies with the build (see analysis.builder.processes), its kernel with it
-    _WORKER.update(template=Path(tpl), kernel=kernel, log=log, km=None, kc=None, client=None, logfile=None,
-                   staging=Path(staging or Path(log).parent.parent / "staging"))
-    # a pool worker leaves through os._exit, which skips atexit: a finalizer with an exit priority runs
-    # (without it the kernel only noticed its parent was gone, and left its sockets and connection file)
-    Finalize(None, _stop_kernel, exitpriority=10)
+    worker_init()  # dies with the build (see analysis.builder.processes)
+    notebook = inprocess.prepared(nbformat.read(tpl, as_version=4))
+    sh = inprocess.shell()
+    _WORKER.update(notebook=notebook, exporter=page_exporter(), shell=sh, languages=languages_of(Path(tpl)))
     try:
-        _launch_kernel()  # boots while papermill, the exporter and the template are set up
-    except Exception:  # noqa: BLE001 - a kernel that cannot start fails the pages, each with the reason
-        _stop_kernel()
-    from papermill.engines import papermill_engines
-
-    papermill_engines.register(ENGINE, _engine())
-    _WORKER.update(warm=_warm_code(Path(tpl)), exporter=page_exporter(), notebook=_read_template(Path(tpl)),
-                   languages=languages_of(Path(tpl)))
+        sh.run_cell(_warm_code(notebook), store_history=False, silent=True)
+    finally:
+        inprocess.fresh_namespace(sh)
 
 
 def run_page(indicator_id: str, parameters: dict, out: str, timeout: int, stamp: Stamp | None = None,
              previous: dict | None = None) -> dict:
-    """Execute the template for one indicator in this worker's warm kernel and write its HTML, ending
-    with the citation of ``stamp`` (the build's) and the page's last-updated date (``previous``'s when
-    the page shows what it showed then: :func:`analysis.builder.stamp.last_updated`).
+    """Execute the template for one indicator in this worker's shell (:mod:`analysis.builder.inprocess`)
+    and write its HTML with its downloads, ending with the citation of ``stamp`` (the build's) and the
+    page's last-updated date (``previous``'s when the page shows what it showed then:
+    :func:`analysis.builder.stamp.last_updated`).
 
-    Returns a dict: status, seconds, error, title, content_sha256, updated. Runs in a worker process.
+    Returns a dict: status, seconds, error, title, content_sha256, updated, files. Runs in a worker process.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     from .render import page_title, render_page
 
     start = time.perf_counter()
     w = _WORKER
     params = dict(parameters, indicator_id=indicator_id)
-    restart = False
+    lang = params.get("language", i18n.DEFAULT)
     title, error, status, shown, files = "", "", "ok", {}, []
     try:
-        if w.get("km") is not None and not w["km"].is_alive():
-            _stop_kernel()
-        if w.get("kc") is None:
-            _start_kernel()
-        nb = papermill.execute_notebook(
-            copy.deepcopy(w["notebook"]), None, parameters=params, kernel_name=w["kernel"], progress_bar=False,
-            log_output=False, execution_timeout=int(timeout), request_save_on_cell_execute=False,
-            engine_name=ENGINE,
-        )
-        title = page_title(nb) or indicator_id
-        files = _downloads(nb, indicator_id, title, Path(out).parent)
-        lang = params.get("language", i18n.DEFAULT)
-        with i18n.language(lang):  # the words the builder adds: the downloads, the contents, the citation
+        with i18n.language(lang):  # the page's words, then the builder's: the downloads, the contents, the citation
+            nb = inprocess.execute(inprocess.parameterize(copy.deepcopy(w["notebook"]), params), w["shell"], timeout)
+            title = page_title(nb) or indicator_id
+            files = _downloads(nb, w["shell"].user_ns, title, Path(out).parent)
             html = render_page(downloads.with_section(nb, indicator_id, files), title, w["exporter"])
             html = editions.mark(html, lang, f"{SUBDIR}/{indicator_id}.html", w["languages"])
             page, shown = cite(html, stamp, previous)
         atomic_write(Path(out), page)
-    except PapermillExecutionError as exc:
+    except inprocess.CellError as exc:
         status, error = "failed", f"{TEMPLATE}, cell {template_cell(w['notebook'], exc)}: {exc.ename}: {exc.evalue}".strip()
+    except inprocess.CellTimeout:
+        status, error = "failed", f"timed out after {timeout} s"
     except DownloadsError as exc:
         status, error = "failed", str(exc)
-    except Exception as exc:  # noqa: BLE001 - a dead or stuck kernel fails this page only
-        status, restart = "failed", True
-        text = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
-        error = f"timed out after {timeout} s" if "Timeout" in type(exc).__name__ else text
-    try:
-        if restart:
-            _stop_kernel()
-        else:
-            _reset()
-    except Exception:  # noqa: BLE001 - a kernel that cannot be reset is replaced before the next page
-        _stop_kernel()
+    except Exception as exc:  # noqa: BLE001 - any failure of one page is reported, not raised
+        status = "failed"
+        error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+    finally:
+        inprocess.fresh_namespace(w["shell"])  # the page's tables go now, not when the next page starts
     return {"status": status, "seconds": time.perf_counter() - start, "error": error.replace("\n", " "),
             "title": title, **shown, "files": files if status == "ok" else []}
 
@@ -356,26 +207,24 @@ class DownloadsError(RuntimeError):
     """The page ran but its downloads could not be made (the page fails, with this one line)."""
 
 
-def _downloads(nb, indicator_id: str, title: str, pages: Path) -> list[str]:
+def _downloads(nb, namespace: dict, title: str, pages: Path) -> list[str]:
     """Make the page's downloads and write them beside it (:mod:`analysis.builder.downloads`): its
-    tables in the kernel that ran it (staged in the build folder), its charts from its outputs.
-    Returns the names written."""
-    staging = _WORKER["staging"] / indicator_id
-    client = _WORKER.get("client")
-    reply = client.wait_for_reply(client.kc.execute(downloads.STAGE.format(folder=str(staging)), silent=True,
-                                                    store_history=False))
-    if reply is None or reply["content"]["status"] != "ok":
-        content = reply["content"] if reply is not None else {}
-        raise DownloadsError(f"downloads: {content.get('ename', 'no reply')}: {content.get('evalue', '')}".strip())
-    files = downloads.staged_tables(staging)
+    tables for the parameters it ran with (its dataset and assessment are still warm), its charts from
+    its outputs. Returns the names written."""
+    from ..present.downloads import page_tables
+
+    indicator_id = namespace["indicator_id"]
+    try:
+        files = page_tables(indicator_id, namespace["as_of_year"], namespace["alpha"])
+    except Exception as exc:  # noqa: BLE001 - reported as the page's failure, in one line
+        raise DownloadsError(f"downloads: {type(exc).__name__}: {exc}".splitlines()[0][:500]) from exc
     files.update(downloads.chart_files(nb, title))
     return downloads.write(pages / downloads.folder_name(indicator_id), files)
 
 
 def template_cell(template, exc) -> str:
     """The failing cell's number in the template itself, as a fresh "Run All" numbers it (its code
-    cells, from 1), found by its source; the count of the warm kernel, which ran every page before,
-    and the cell papermill injects say nothing to the template's reader."""
+    cells, from 1), found by its source; the cell papermill injects is not one of them."""
     code = [cell.source for cell in template.cells if cell.cell_type == "code"]
     if exc.source in code:
         return str(code.index(exc.source) + 1)
@@ -386,37 +235,34 @@ def template_cell(template, exc) -> str:
 
 
 def warm() -> None:
-    """Start this worker's kernel and warm it up (a task for a pool started ahead of the pages)."""
-    if _WORKER.get("kc") is None:
-        _start_kernel()
+    """Nothing: a task that makes a pool started ahead of the pages start its workers (each set up
+    by :func:`_init_worker`) while the build does something else."""
 
 
 def _workers(plan_: Plan, jobs: int | None) -> int:
     return max(1, min(jobs or os.cpu_count() or 1, len(plan_.todo)))
 
 
-def _pool(workers: int, kernel: str, build_dir: Path):
+def _pool(workers: int):
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    (build_dir / "logs").mkdir(parents=True, exist_ok=True)
     context = get_context("forkserver")
     context.set_forkserver_preload(["analysis.builder.lifeline"])  # the fork server dies with the build (if it starts here)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                               initargs=(str(template()), kernel, str(build_dir / "logs" / "indicator-kernels.log"),
-                                         str(build_dir / "staging")))
+                               initargs=(str(template()),))
 
 
 def start_pool(plan_: Plan | None, kernel: str, jobs: int | None, build_dir: Path):
-    """A pool of page workers whose kernels start and warm up now, while the build does something
-    else (validates the data, runs the themed reports); None when no page is to be executed.
-    Hand it to :func:`execute`, or shut it down. Nothing is written but the kernels' log."""
+    """A pool of page workers that start and warm up now, while the build does something else
+    (validates the data, runs the themed reports); None when no page is to be executed.
+    Hand it to :func:`execute_pages`, or shut it down. Nothing is written."""
     if plan_ is None or not plan_.todo:
         return None
     import threading
 
     workers = _workers(plan_, jobs)
-    pool = _pool(workers, kernel, build_dir)
+    pool = _pool(workers)
 
     def submit():  # starting a worker waits for the fork server's imports: not on the build's own time
         try:
@@ -436,7 +282,6 @@ def execute_pages(plan_: Plan, kernel: str, timeout: int, jobs: int | None, repo
 
     ``save_state`` is called now and then (and at the end) to write the state file.
     """
-    from concurrent.futures.process import BrokenProcessPool
 
     from tqdm import tqdm
 
@@ -458,16 +303,27 @@ def execute_pages(plan_: Plan, kernel: str, timeout: int, jobs: int | None, repo
     workers = _workers(plan_, jobs)
     bar = tqdm(total=len(plan_.todo) + len(plan_.cached), initial=len(plan_.cached), desc="indicator pages",
                unit="page", disable=not progress, file=sys.stderr)
+    run = dict(plan_=plan_, timeout=timeout, reports=reports, pages_state=pages_state, outcomes=outcomes, bar=bar,
+               save_state=save_state, stamp=stamp)
     try:
-        for attempt in range(2):
+        for attempt in range(2):  # a crashed worker's pages go again, in a new pool
             if not todo:
                 break
             if attempt > 0 or pool is None:
-                pool = _pool(workers, kernel, build_dir)
-            try:
-                _run_pages(pool, todo, attempt, plan_, timeout, reports, pages_state, outcomes, bar, save_state, stamp)
-            except BrokenProcessPool:
-                pass
+                pool = _pool(workers)
+            with pool:
+                _run_pages(pool, todo, retry=True, **run)
+        # crashed twice: one page at a time, so the page that takes its worker down fails alone
+        pool = None
+        try:
+            for ind in sorted(todo):
+                pool = pool or _pool(1)
+                if not _run_pages(pool, {ind: todo.pop(ind)}, retry=False, **run):
+                    pool.shutdown()
+                    pool = None
+        finally:
+            if pool is not None:
+                pool.shutdown()
     finally:  # interrupted too: the pages written so far are recorded, and not done again next time
         save_state()
     for ind in todo:  # left after the retry: the pool could not run them
@@ -480,42 +336,44 @@ def execute_pages(plan_: Plan, kernel: str, timeout: int, jobs: int | None, repo
     return sorted(outcomes, key=lambda o: o.name)
 
 
-def _run_pages(pool, todo: dict, attempt: int, plan_: Plan, timeout: int, reports: Path, pages_state: dict,
-               outcomes: list, bar, save_state, stamp: Stamp | None = None) -> None:
-    """Submit every page of ``todo`` to ``pool`` and record each outcome as it comes (a page whose
-    worker crashed stays in ``todo`` on the first attempt, to be retried in a new pool). An
+def _run_pages(pool, todo: dict, retry: bool, plan_: Plan, timeout: int, reports: Path, pages_state: dict,
+               outcomes: list, bar, save_state, stamp: Stamp | None = None) -> bool:
+    """Submit every page of ``todo`` to ``pool``, record each outcome as it comes and remove the page
+    from ``todo`` (the pool is left open). A page whose worker crashed stays in ``todo`` when
+    ``retry`` (to go again in a new pool), else it fails. Returns whether the pool held. An
     interruption stops the workers at once (:func:`analysis.builder.processes.stop_pool`)."""
     from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     from .processes import stop_pool
 
-    last_save = time.monotonic()
-    with pool:
-        try:
-            futures = {pool.submit(run_page, ind, plan_.parameters, str(reports / SUBDIR / f"{ind}.html"),
-                                   timeout, stamp, record(pages_state.get(ind))): ind for ind in sorted(todo)}
-            for future in as_completed(futures):
-                ind = futures[future]
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    if attempt == 0:
-                        continue  # retried in a new pool
-                    result = {"status": "failed", "seconds": 0.0, "error": "worker crashed", "title": ""}
-                except Exception as exc:  # noqa: BLE001 - one page's failure is reported, not raised
-                    result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "title": ""}
-                outcome = _outcome(ind, todo.pop(ind), result, plan_, pages_state)
-                outcomes.append(outcome)
-                pages_state[ind] = asdict(outcome)
-                bar.set_postfix_str(f"{ind}: {outcome.status}", refresh=False)
-                bar.update(1)
-                if time.monotonic() - last_save > 2:
-                    save_state()
-                    last_save = time.monotonic()
-        except KeyboardInterrupt:
-            stop_pool(pool)
-            raise
+    last_save, held = time.monotonic(), True
+    try:
+        futures = {pool.submit(run_page, ind, plan_.parameters, str(reports / SUBDIR / f"{ind}.html"),
+                               timeout, stamp, record(pages_state.get(ind))): ind for ind in sorted(todo)}
+        for future in as_completed(futures):
+            ind = futures[future]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                held = False
+                if retry:
+                    continue
+                result = {"status": "failed", "seconds": 0.0, "error": "worker crashed", "title": ""}
+            except Exception as exc:  # noqa: BLE001 - one page's failure is reported, not raised
+                result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "title": ""}
+            outcome = _outcome(ind, todo.pop(ind), result, plan_, pages_state)
+            outcomes.append(outcome)
+            pages_state[ind] = asdict(outcome)
+            bar.set_postfix_str(f"{ind}: {outcome.status}", refresh=False)
+            bar.update(1)
+            if time.monotonic() - last_save > 2:
+                save_state()
+                last_save = time.monotonic()
+    except KeyboardInterrupt:
+        stop_pool(pool)
+        raise
+    return held
 
 
 def _outcome(ind: str, key: str, result: dict, plan_: Plan, pages_state: dict) -> PageOutcome:

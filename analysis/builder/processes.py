@@ -1,12 +1,12 @@
 """How the build's processes end: together, whatever ends the build.
 
-The build runs a fork server, worker processes forked from it, and in each worker a Jupyter kernel.
+The build runs a fork server and worker processes forked from it; a themed report's worker runs a Jupyter kernel.
 A killed build leaves none of them running:
 
 * the fork server dies with the build (it imports :mod:`analysis.builder.lifeline`, which asks Linux to
   kill it when its parent dies, ``prctl(PR_SET_PDEATHSIG)``);
 * each worker gets SIGTERM when the fork server dies (:func:`worker_init`), and on SIGTERM stops
-  its kernel and leaves at once (:func:`on_terminate`);
+  its kernel, if it has one, and leaves at once (:func:`on_terminate`);
 * a kernel polls its parent and leaves within a second when the worker is gone (ipykernel's parent
   poller, armed by jupyter_client's ``JPY_PARENT_PID``).
 

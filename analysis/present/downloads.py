@@ -176,16 +176,3 @@ def page_tables(indicator_id: str, as_of: int, alpha: float) -> dict[str, bytes]
     pledged = pledges(dataset, table, indicator_id)
     return {"figures.csv": to_csv(found), "figures.json": to_json(found),
             "pledges.csv": to_csv(pledged), "pledges.json": to_json(pledged)}
-
-
-def stage(indicator_id: str, as_of: int, alpha: float, folder: str) -> list[str]:
-    """Write :func:`page_tables` into ``folder`` (a staging folder the build moves them from); returns
-    the names written. Run in the page's kernel, where the dataset and the assessment are warm."""
-    from pathlib import Path
-
-    target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
-    files = page_tables(indicator_id, as_of, alpha)
-    for name, data in files.items():
-        (target / name).write_bytes(data)
-    return sorted(files)
