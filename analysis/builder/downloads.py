@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..data.i18n import _
 from ..present import chart_export
 from .store import atomic_write
 
@@ -40,9 +41,10 @@ def page_html(nb) -> str:
 
 
 def chart_files(nb, title: str) -> dict[str, bytes]:
-    """``chart-<n>.svg`` and ``chart-<n>.png`` for each chart of the executed page."""
+    """``chart-<n>.svg`` and ``chart-<n>.png`` for each chart of the executed page (its note in the
+    language of the words being generated)."""
     files = {}
-    note = "The figures, their quotes and sources: figures.csv and pledges.csv beside this chart."
+    note = _("The figures, their quotes and sources: figures.csv and pledges.csv beside this chart.")
     for n, svg in enumerate(chart_export.charts(page_html(nb)), start=1):
         standalone = chart_export.standalone_svg(svg, title, note)
         files[f"chart-{n}.svg"] = standalone.encode("utf-8")

@@ -44,7 +44,11 @@ def keys_of(frame: pd.DataFrame, table: str) -> pd.Series:
     columns = list(ROW_KEYS[table])
     if frame.empty:
         return pd.Series([], index=frame.index, dtype="string")
-    return frame[columns].astype("string").fillna("").agg(KEY_SEPARATOR.join, axis=1)
+    parts = [frame[c].astype("string").fillna("") for c in columns]
+    keys = parts[0]
+    for part in parts[1:]:
+        keys = keys + KEY_SEPARATOR + part
+    return keys
 
 
 # --- the check --------------------------------------------------------------------------------

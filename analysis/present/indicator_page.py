@@ -121,7 +121,8 @@ def load(all_vintages: bool = False, indicator_id: str | None = None) -> data.Da
     if indicator_id is None:
         frames = list(everything) if all_vintages else list(_current(everything))
         return data.Dataset(*(frame.copy() for frame in frames), everything.data_dir, register)
-    check_indicator(everything, indicator_id)
+    if indicator_id not in positions["indicators"]:  # every indicator has its row there
+        check_indicator(everything, indicator_id)
     frames = [everything.sources.copy()]
     for name in ("indicators", "pledges", "observations"):
         frame = getattr(everything, name)
@@ -131,10 +132,17 @@ def load(all_vintages: bool = False, indicator_id: str | None = None) -> data.Da
     selected = data.Dataset(*frames, everything.data_dir)
     if not all_vintages:
         selected = data.Dataset(*_current(selected), everything.data_dir)
+    return IndicatorSlice(*selected, everything.data_dir, corrections=register, indicator_id=indicator_id,
+                          all_vintages=all_vintages, key=key, years=_years(key, everything))
+
+
+def _years(key: tuple, everything: data.Dataset) -> tuple:
+    """:func:`analysis.data.arguments.year_range` of the whole dataset, remembered with it."""
     from ..data.arguments import year_range
 
-    return IndicatorSlice(*selected, everything.data_dir, corrections=register, indicator_id=indicator_id,
-                          all_vintages=all_vintages, key=key, years=year_range(everything))
+    if (key, "years") not in _CACHE:
+        _CACHE[(key, "years")] = year_range(everything)
+    return _CACHE[(key, "years")]
 
 
 def _sliced_from(dataset: data.Dataset) -> data.Dataset | None:
@@ -199,9 +207,10 @@ def check_page(indicator_id: str, as_of_year: int, alpha: float) -> None:
     :func:`check_indicator`) on the files' dataset, without copying it."""
     from ..data.params import check_parameters
 
-    __, everything, __ = _loaded()
+    __, everything, positions = _loaded()
     check_parameters(everything, "indicator", as_of_year=as_of_year, alpha=alpha)
-    check_indicator(everything, indicator_id)
+    if indicator_id not in positions["indicators"]:
+        check_indicator(everything, indicator_id)
 
 
 def assess(dataset: data.Dataset, as_of: int | None, alpha: float) -> pd.DataFrame:
@@ -495,24 +504,34 @@ def series_chart(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, 
     and base (an open circle), and the as-of year. Drawn twice, as inline SVG: for wide screens
     (:data:`WIDE`, class ``chart-wide``) and for phones (:data:`NARROW`, class ``chart-narrow``); the
     page's stylesheet shows one of them. Every text from the dataset is escaped."""
-    return "".join(chart_svg(dataset, table, indicator_id, as_of, alpha, layout) for layout in (WIDE, NARROW))
+    shown = _shown(dataset, table, indicator_id, as_of, alpha)
+    return "".join(_drawing(shown, as_of, alpha, layout) for layout in (WIDE, NARROW))
 
 
 def chart_svg(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of: int, alpha: float = 0.1,
               layout: ChartLayout = WIDE) -> str:
     """One drawing of :func:`series_chart` in ``layout``: an ``<svg>`` that scales to its box's width
     (never beyond its natural size)."""
-    info = _info(dataset, indicator_id)
-    where = places(dataset, table, indicator_id)
-    unit = str(info["unit"])
+    return _drawing(_shown(dataset, table, indicator_id, as_of, alpha), as_of, alpha, layout)
+
+
+def _shown(dataset: data.Dataset, table: pd.DataFrame, indicator_id: str, as_of: int, alpha: float) -> dict:
+    """What the chart shows, whatever its layout: each place's :func:`panel_data`, the unit and the
+    text alternative (computed once for both drawings)."""
+    return {"panels": [(place, panel_data(dataset, table, indicator_id, place, as_of, alpha))
+                       for place in places(dataset, table, indicator_id)],
+            "unit": str(_info(dataset, indicator_id)["unit"]), "label": chart_alt(dataset, table, indicator_id, as_of)}
+
+
+def _drawing(shown: dict, as_of: int, alpha: float, layout: ChartLayout) -> str:
+    """The ``<svg>`` of :func:`_shown` in ``layout``."""
     panels, top = [], 0.0
-    for place in where:
-        d = panel_data(dataset, table, indicator_id, place, as_of, alpha)
-        drawn, height = _panel(d, place, unit, as_of, alpha, top, layout)
+    for place, d in shown["panels"]:
+        drawn, height = _panel(d, place, shown["unit"], as_of, alpha, top, layout)
         panels.append(drawn)
         top += height
     height = top or 100
-    label = chart_alt(dataset, table, indicator_id, as_of)
+    label = shown["label"]
     return (f'<svg class="indicator-chart {layout.css_class}" viewBox="0 0 {layout.width} {height:g}" width="100%" '
             f'role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg" style="max-width:{layout.width}px;'
             f'height:auto;font-family:system-ui,sans-serif">' + "".join(panels) + "</svg>")
