@@ -51,6 +51,19 @@ def test_a_failing_cell_is_named_and_the_namespace_does_not_leak():
     assert caught.value.number == 3 and caught.value.ename == "SyntaxError"
 
 
+def test_a_context_variable_set_by_a_notebook_stays_its_own():
+    """A kernel's state never reaches the build: the edition's language a page sets (a context
+    variable) is gone when the page ends, so the next words the build writes are in its own."""
+    from analysis.data import i18n
+
+    nb = inprocess.parameterize(_notebook("from analysis.data import i18n\ni18n.set_language('zh-Hans')\n"
+                                          "print(i18n._('Contents'))"), {"x": 1})
+    with i18n.language("en"):
+        inprocess.execute(nb, inprocess.shell(), timeout=30)
+        assert i18n.current() == "en" and i18n._("Contents") == "Contents"
+    assert nb.cells[-1].outputs[0]["text"] == "目录\n"
+
+
 def test_a_notebook_past_its_time_limit_stops():
     nb = inprocess.parameterize(_notebook("import time\ntime.sleep(30)"), {"x": 1})
     with pytest.raises(inprocess.CellTimeout):

@@ -157,8 +157,11 @@ def _init_worker(tpl: str) -> None:
     notebook = inprocess.prepared(nbformat.read(tpl, as_version=4))
     sh = inprocess.shell()
     _WORKER.update(notebook=notebook, exporter=page_exporter(), shell=sh, languages=languages_of(Path(tpl)))
+    from IPython.utils.capture import capture_output
+
     try:
-        sh.run_cell(_warm_code(notebook), store_history=False, silent=True)
+        with capture_output():  # what the cells display goes nowhere (a kernel's would go to no client)
+            sh.run_cell(_warm_code(notebook), store_history=False, silent=True)
     finally:
         inprocess.fresh_namespace(sh)
 

@@ -18,11 +18,12 @@ limit raises :class:`CellTimeout` from a ``SIGALRM`` (the caller's main thread).
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import signal
 from contextlib import contextmanager
 
-import nbformat
+from nbformat import NotebookNode
 
 
 class CellError(RuntimeError):
@@ -77,14 +78,17 @@ def fresh_namespace(sh) -> None:
 
 
 def _outputs(captured) -> list:
-    """nbformat output nodes of what a cell printed (first) and displayed (in order)."""
+    """nbformat output nodes of what a cell printed (first) and displayed (in order), as
+    ``nbformat.v4.new_output`` makes them but not validated one by one (that took longer than the
+    page's tables; :func:`nbformat.validate` accepts the notebook, a test checks)."""
     outputs = []
     for name in ("stdout", "stderr"):
         text = getattr(captured, name)
         if text:
-            outputs.append(nbformat.v4.new_output("stream", name=name, text=text))
+            outputs.append(NotebookNode(output_type="stream", name=name, text=text))
     for rich in captured.outputs:
-        outputs.append(nbformat.v4.new_output("display_data", data=dict(rich.data), metadata=dict(rich.metadata or {})))
+        outputs.append(NotebookNode(output_type="display_data", data=NotebookNode(rich.data),
+                                    metadata=NotebookNode(rich.metadata or {})))
     return outputs
 
 
@@ -113,27 +117,33 @@ def execute(nb, sh, timeout: int):
     Raises :class:`CellError` for the first cell that raises, :class:`CellTimeout` after
     ``timeout`` seconds in all (the alarm is armed here: call from the main thread).
     """
-    from IPython.utils.capture import capture_output
-
     fresh_namespace(sh)
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(max(1, int(timeout)))
     try:
-        number = 0
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            number += 1
-            with capture_output() as captured, _last_value_to(sh, captured):
-                result = sh.run_cell(cell.source, store_history=False)
-            cell.outputs = _outputs(captured)
-            cell.execution_count = number
-            error = result.error_before_exec or result.error_in_exec
-            if isinstance(error, CellTimeout):
-                raise CellTimeout()
-            if error is not None:
-                raise CellError(number, cell.source, type(error).__name__, str(error))
+        # in a copy of this thread's context: a context variable a cell sets (the edition's language)
+        # is the notebook's own, as in a kernel, and gone when it ends
+        contextvars.copy_context().run(_cells, nb, sh)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     return nb
+
+
+def _cells(nb, sh) -> None:
+    from IPython.utils.capture import capture_output
+
+    number = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        number += 1
+        with capture_output() as captured, _last_value_to(sh, captured):
+            result = sh.run_cell(cell.source, store_history=False)
+        cell.outputs = _outputs(captured)
+        cell.execution_count = number
+        error = result.error_before_exec or result.error_in_exec
+        if isinstance(error, CellTimeout):
+            raise CellTimeout()
+        if error is not None:
+            raise CellError(number, cell.source, type(error).__name__, str(error))

@@ -256,7 +256,9 @@ def page_exporter():
 
     class PageExporter(HTMLExporter):
         """HTMLExporter without its last step (a BeautifulSoup pass giving images an alt text and
-        code cells a tab stop, which takes longer than the rest): pages have no code and no <img>."""
+        code cells a tab stop, which takes longer than the rest): pages have no code and no <img>.
+        Nor does it validate the notebook after its one preprocessor (a page is the template's
+        cells and their outputs)."""
 
         def from_notebook_node(self, nb, resources=None, **kw):
             resources = self._init_resources(resources)
@@ -264,6 +266,9 @@ def page_exporter():
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+        def _validate_preprocessor(self, nbc, preprocessor):
+            pass  # nbconvert validates the whole notebook after each preprocessor: a page's cells are known
 
     # no default preprocessors: none applies to a page, and nbconvert validates the whole notebook
     # after each one, enabled or not (a dozen validations a page)

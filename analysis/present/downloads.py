@@ -61,7 +61,7 @@ def pledges(dataset: Dataset, table: pd.DataFrame, indicator_id: str | None = No
     projection's where ``table`` has them), by indicator, place, target year and id."""
     if indicator_id is not None:
         table = table[table["indicator_id"] == indicator_id]
-    own = table[["pledge_id"]].merge(dataset.pledges[list(PLEDGE_FIELDS)], on="pledge_id", how="left")
+    own = _lookup(dataset.pledges, "pledge_id", PLEDGE_FIELDS, table["pledge_id"])
     frame = _with_source(own, dataset)
     verdict = [c for c in (*VERDICT_FIELDS, *PROJECTION_FIELDS) if c in table.columns]
     frame = pd.concat([frame.reset_index(drop=True), table[verdict].reset_index(drop=True)], axis=1)
@@ -69,8 +69,18 @@ def pledges(dataset: Dataset, table: pd.DataFrame, indicator_id: str | None = No
 
 
 def _with_source(rows: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
-    """``rows`` with their source's :data:`SOURCE_FIELDS` (an unknown source: empty)."""
-    return rows.merge(dataset.sources[["source_id", *SOURCE_FIELDS]], on="source_id", how="left")
+    """``rows`` with their source's :data:`SOURCE_FIELDS` (an unknown source: empty), numbered from 0."""
+    cited = _lookup(dataset.sources, "source_id", ("source_id", *SOURCE_FIELDS), rows["source_id"])
+    return pd.concat([rows.reset_index(drop=True), cited.drop(columns="source_id")], axis=1)
+
+
+def _lookup(frame: pd.DataFrame, key: str, fields, values: pd.Series) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``key`` (unique in it) is each of ``values``, in their order, with
+    ``fields`` (``key`` among them, or not); a value not found gives an empty row. What a left merge on
+    ``key`` gives, at a fraction of its cost for the few rows of a page."""
+    found = frame.drop_duplicates(key).set_index(key).reindex(pd.Index(values, name=key))
+    found = found.reset_index() if key in fields else found
+    return found[list(fields)].reset_index(drop=True)
 
 
 def value(v):
