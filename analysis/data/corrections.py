@@ -27,6 +27,7 @@ import csv
 import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .schema import KEY_SEPARATOR, ROW_KEYS, TABLES
@@ -152,14 +153,12 @@ def of_indicator(register: pd.DataFrame, indicators: pd.DataFrame, pledges: pd.D
         return _empty(register)
     pledged = pledges[pledges["indicator_id"] == indicator_id]
     observed = observations[observations["indicator_id"] == indicator_id]
-    cited = set(pledged["source_id"]) | set(observed["source_id"])
-    parts = [
-        of_rows(register, "indicators", [indicator_id] if indicator_id in set(indicators["indicator_id"]) else []),
-        of_rows(register, "pledges", keys_of(pledged, "pledges")),
-        of_rows(register, "observations", keys_of(observed, "observations")),
-        of_rows(register, "sources", cited),
-    ]
-    found = pd.concat(parts).sort_index().sort_values("date", kind="stable")
+    wanted = {("sources", k) for k in set(pledged["source_id"]) | set(observed["source_id"])}
+    wanted |= {("indicators", indicator_id)} if indicator_id in set(indicators["indicator_id"]) else set()
+    wanted |= {("pledges", k) for k in keys_of(pledged, "pledges")}
+    wanted |= {("observations", k) for k in keys_of(observed, "observations")}
+    mine = [(t, k) in wanted for t, k in zip(register["table"].tolist(), register["row_key"].tolist())]
+    found = register[np.array(mine, dtype=bool)].sort_values("date", kind="stable")
     found.attrs = register.attrs
     return found
 
