@@ -138,6 +138,10 @@ class PageOutcome:
 
 _WORKER: dict = {}
 
+#: Seconds between two writes of the build state while pages come in (each write is a few hundredths
+#: of a second of the build's own process, taken from the workers' cores); an interrupted build writes it too.
+SAVE_EVERY = 5
+
 
 def _warm_code(tpl) -> str:
     """The template's parameters and imports cells, run once when a worker starts."""
@@ -370,7 +374,7 @@ def _run_pages(pool, todo: dict, retry: bool, plan_: Plan, timeout: int, reports
             pages_state[ind] = asdict(outcome)
             bar.set_postfix_str(f"{ind}: {outcome.status}", refresh=False)
             bar.update(1)
-            if time.monotonic() - last_save > 2:
+            if time.monotonic() - last_save > SAVE_EVERY:
                 save_state()
                 last_save = time.monotonic()
     except KeyboardInterrupt:

@@ -135,13 +135,17 @@ def _build_edition(notebooks, page_only, parameters, page_parameters, force, job
     # start the worker server now: it imports papermill and nbconvert while the data is validated
     context = get_context("forkserver")
     # analysis.builder.lifeline first: the fork server dies with the build (analysis.builder.processes)
-    context.set_forkserver_preload(["analysis.builder.lifeline", "analysis.builder.execute", "analysis.builder.render", "papermill", "nbconvert"])
+    # then what every worker imports (a page worker: the indicator page's library and IPython's shell),
+    # imported once in the fork server rather than in each worker
+    context.set_forkserver_preload(["analysis.builder.lifeline", "analysis.builder.execute", "analysis.builder.render",
+                                    "papermill", "nbconvert", "analysis.builder.inprocess", "IPython.core.interactiveshell",
+                                    "analysis.present.indicator_page", "analysis.present.downloads"])
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
-    # and, when no report is due, the indicator pages' workers: their kernels start and warm up while
-    # the data is validated. With reports due they start after them: beside the reports they would
-    # only share the same cores.
+    # and, when no report is due, the indicator pages' workers: they start and warm up while the data
+    # is validated. With reports due they start after them: beside the reports they would only share
+    # the same cores (measured: the full build took longer).
     reports_due = force or any(plan.cached_outcome(nb, parameters[nb], kernel, common, state, reports) is None
                                for nb in notebooks)
     page_pool = None if reports_due else _start_page_pool(page_plan, kernel, jobs, build_dir)
@@ -163,51 +167,55 @@ def _build_edition(notebooks, page_only, parameters, page_parameters, force, job
         else:
             todo.append((nb, plan.input_hash(nb, parameters[nb], kernel, common)))
 
-    _claim(reports, todo, page_plan)
-    build_stamp = stamp.current()  # what every page this build writes says of it (its version, commit, date)
-    # longest first (by the last run time), so the parallel workers finish together
-    todo.sort(key=lambda item: -float(state["notebooks"].get(item[0].stem, {}).get("seconds") or 0.0))
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    bar = tqdm(total=len(notebooks), desc="reports", unit="nb", disable=not progress, file=sys.stderr,
-               initial=len(notebooks) - len(todo))
-    if todo:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init) as pool:
-            futures = {
-                pool.submit(execute.execute_one, str(nb), str(build_dir / "executed" / nb.name), parameters[nb], kernel,
-                            timeout): (nb, digest)
-                for nb, digest in todo
-            }
-            for future in _completed(futures, pool, page_pool):
-                nb, digest = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # noqa: BLE001 - a crashed worker fails only its notebook
-                    result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "html": None,
-                              "title": ""}
-                written, shown = "", stamp.record(state["notebooks"].get(nb.stem))
-                if result["status"] == "ok":
-                    marked = editions.mark(result["html"], language, f"{nb.stem}.html", plan.languages_of(nb))
-                    html, shown = stamp.cite(marked, build_stamp, shown)
-                    page = html.encode("utf-8")
+    try:  # the page workers started above go if the build stops before the pages
+        _claim(reports, todo, page_plan)
+        build_stamp = stamp.current()  # what every page this build writes says of it (its version, commit, date)
+        # longest first (by the last run time), so the parallel workers finish together
+        todo.sort(key=lambda item: -float(state["notebooks"].get(item[0].stem, {}).get("seconds") or 0.0))
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+        bar = tqdm(total=len(notebooks), desc="reports", unit="nb", disable=not progress, file=sys.stderr,
+                   initial=len(notebooks) - len(todo))
+        if todo:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init) as pool:
+                futures = {
+                    pool.submit(execute.execute_one, str(nb), str(build_dir / "executed" / nb.name), parameters[nb], kernel,
+                                timeout): (nb, digest)
+                    for nb, digest in todo
+                }
+                for future in _completed(futures, pool, page_pool):
+                    nb, digest = futures[future]
                     try:
-                        store.atomic_write(reports / f"{nb.stem}.html", page)
-                        written = hashlib.sha256(page).hexdigest()
-                    except OSError as exc:
-                        result.update(status="failed", error=f"cannot write {reports / f'{nb.stem}.html'}: "
-                                                             f"{exc.strerror or exc}; the previous report is kept")
-                ok = result["status"] == "ok"
-                outcome = Outcome(nb.stem, result["title"], result["status"], round(result["seconds"], 1),
-                                  result["error"], digest if ok else "", parameters[nb], written, **shown)
-                outcomes[nb.stem] = outcome
-                if ok or not (reports / f"{nb.stem}.html").is_file():
-                    state["notebooks"][nb.stem] = asdict(outcome)
-                else:  # failed: the previous good report stays, and so does the record of how it was built
-                    kept = state["notebooks"].get(nb.stem, {})
-                    state["notebooks"][nb.stem] = dict(asdict(outcome), kept=_kept(kept))
-                write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
-                bar.set_postfix_str(f"{nb.stem}: {outcome.status}")
-                bar.update(1)
-    bar.close()
+                        result = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a crashed worker fails only its notebook
+                        result = {"status": "failed", "seconds": 0.0, "error": f"worker crashed: {exc}", "html": None,
+                                  "title": ""}
+                    written, shown = "", stamp.record(state["notebooks"].get(nb.stem))
+                    if result["status"] == "ok":
+                        marked = editions.mark(result["html"], language, f"{nb.stem}.html", plan.languages_of(nb))
+                        html, shown = stamp.cite(marked, build_stamp, shown)
+                        page = html.encode("utf-8")
+                        try:
+                            store.atomic_write(reports / f"{nb.stem}.html", page)
+                            written = hashlib.sha256(page).hexdigest()
+                        except OSError as exc:
+                            result.update(status="failed", error=f"cannot write {reports / f'{nb.stem}.html'}: "
+                                                                 f"{exc.strerror or exc}; the previous report is kept")
+                    ok = result["status"] == "ok"
+                    outcome = Outcome(nb.stem, result["title"], result["status"], round(result["seconds"], 1),
+                                      result["error"], digest if ok else "", parameters[nb], written, **shown)
+                    outcomes[nb.stem] = outcome
+                    if ok or not (reports / f"{nb.stem}.html").is_file():
+                        state["notebooks"][nb.stem] = asdict(outcome)
+                    else:  # failed: the previous good report stays, and so does the record of how it was built
+                        kept = state["notebooks"].get(nb.stem, {})
+                        state["notebooks"][nb.stem] = dict(asdict(outcome), kept=_kept(kept))
+                    write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+                    bar.set_postfix_str(f"{nb.stem}: {outcome.status}")
+                    bar.update(1)
+        bar.close()
+    except BaseException:
+        stop_pool(page_pool)
+        raise
 
     ordered = [outcomes[nb.stem] for nb in notebooks]
     for outcome in ordered:
