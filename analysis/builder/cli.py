@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parameter passed to every notebook that declares it (repeatable)")
     b.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")
     b.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: number of cores)")
-    b.add_argument("--kernel", default="python3", help="Jupyter kernel name (default: python3)")
+    b.add_argument("--kernel", default="python3", help="Jupyter kernel the themed reports run in (default: python3); the indicator pages run in the build's own Python")
     b.add_argument("--timeout", type=int, default=600, help="seconds one notebook may run (default: 600)")
     b.add_argument("--output", metavar="DIR", default=None,
                    help="write the reports into DIR instead of reports/ (e.g. a build with other -p values), "

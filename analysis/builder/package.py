@@ -81,12 +81,13 @@ def _problem(data: bytes, scratch: Path) -> str | None:
         return "; ".join(str(e.note) for e in report.errors) or "invalid"
 
 
-def verdicts_csv(dataset, as_of: int) -> bytes:
-    """Every pledge with its verdict and its components, as of ``as_of``."""
+def verdicts_csv(dataset, as_of: int, table=None) -> bytes:
+    """Every pledge with its verdict and its components, as of ``as_of`` (``table``: the
+    ``progress_table`` for it, when the caller has it already)."""
     from ..method.progress import progress_table
     from ..present.downloads import pledges, to_csv
 
-    return to_csv(pledges(dataset, progress_table(dataset, as_of=as_of)))
+    return to_csv(pledges(dataset, progress_table(dataset, as_of=as_of) if table is None else table))
 
 
 def _sha(path: Path) -> str:
@@ -96,7 +97,7 @@ def _sha(path: Path) -> str:
         return ""
 
 
-def publish(dataset, reports: Path, build_dir: Path, state: dict, as_of: int, inputs: str) -> list[str]:
+def publish(dataset, reports: Path, build_dir: Path, state: dict, as_of: int, inputs: str, table=None) -> list[str]:
     """Make, validate and write the index's downloads unless the folder holds the very files made from
     the same ``inputs`` (the hash of the data and the code) and ``as_of``; record them in ``state``.
     Returns the files written (none when they were up to date).
@@ -111,7 +112,7 @@ def publish(dataset, reports: Path, build_dir: Path, state: dict, as_of: int, in
     if (isinstance(record, dict) and record.get("key") == key and isinstance(record.get("files"), dict)
             and all(_sha(reports / name) == record["files"].get(name) for name in FILES)):
         return []
-    made = {ZIP: package_zip(dataset.data_dir), VERDICTS: verdicts_csv(dataset, as_of)}
+    made = {ZIP: package_zip(dataset.data_dir), VERDICTS: verdicts_csv(dataset, as_of, table)}
     why = problem(made[ZIP], build_dir)
     if why:
         raise BuildError(f"the data package ({ZIP}) is not valid: {why}; nothing was published")

@@ -53,14 +53,17 @@ def remove_stale(plan_: Plan, state: dict, reports: Path) -> None:
 # --- the explorer -----------------------------------------------------------------------------
 
 
-def write_explorer(dataset, reports: Path, parameters: dict, state: dict | None = None, stamp=None) -> None:
-    """Write ``reports/pledges.html`` (see :mod:`analysis.present.explorer`) when a template exists."""
+def write_explorer(dataset, reports: Path, parameters: dict, state: dict | None = None, stamp=None,
+                   verdicts=None) -> None:
+    """Write ``reports/pledges.html`` (see :mod:`analysis.present.explorer`) when a template exists.
+    ``verdicts(as_of)`` gives the progress table as of a year (default: computed here)."""
     from ..method.progress import progress_table
     from ..present import explorer
 
     if template() is None:
         return
-    table = progress_table(dataset, as_of=page_as_of(parameters))
+    as_of = page_as_of(parameters)
+    table = verdicts(as_of) if verdicts is not None else progress_table(dataset, as_of=as_of)
     write_site_page(reports, explorer.FILE, explorer.render(dataset, table, available(reports)), state, stamp,
                     i18n.N_("in this table"))
 

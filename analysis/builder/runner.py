@@ -221,13 +221,15 @@ def _build_edition(notebooks, page_only, parameters, page_parameters, force, job
     for outcome in ordered:
         if outcome.status == "cached":
             state["notebooks"][outcome.name] = asdict(outcome)
+    verdicts = _verdicts(dataset)
     ordered += _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress,
-                            page_pool, build_stamp)
+                            page_pool, build_stamp, verdicts)
     entries = publish.mark_differing(publish.index_entries(state, reports))
     previous_statuses = state.get("statuses", {})
     as_of = publish.index_as_of(entries)
-    package.publish(dataset, reports, build_dir, state, index.as_of_year(dataset, as_of), common)
-    page, statuses = index.render(dataset, entries, previous_statuses, as_of,
+    year = index.as_of_year(dataset, as_of)
+    package.publish(dataset, reports, build_dir, state, year, common, verdicts(year))
+    page, statuses = index.render(dataset, entries, previous_statuses, as_of, table=verdicts(year),
                                   indicator_pages=publish.index_links(dataset, reports, state),
                                   failed_pages=publish.failed_pages(state), downloads=package.FILES)
     publish.write_site_page(reports, "index.html", page, state, build_stamp, i18n.N_("in these reports"))
@@ -271,8 +273,23 @@ def _start_page_pool(page_plan, kernel: str, jobs: int | None, build_dir: Path):
         return None
 
 
+def _verdicts(dataset):
+    """``verdicts(as_of)``: the progress table of ``dataset`` as of a year, computed once per year for
+    the explorer, the index and the verdicts download of one edition (each gets a copy)."""
+    from ..method.progress import progress_table
+
+    made: dict[int, object] = {}
+
+    def verdicts(as_of: int):
+        if as_of not in made:
+            made[as_of] = progress_table(dataset, as_of=as_of)
+        return made[as_of].copy()
+
+    return verdicts
+
+
 def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress,
-                 pool=None, build_stamp=None) -> list[Outcome]:
+                 pool=None, build_stamp=None, verdicts=None) -> list[Outcome]:
     """Remove stale pages, execute the planned ones, then write the explorer and link the reports."""
     from . import execute
 
@@ -287,7 +304,7 @@ def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, 
                                      build_stamp)
         found = [Outcome(f"{SUBDIR}/{o.name}", o.title, o.status, o.seconds, o.error, o.input_hash,
                          o.parameters) for o in done]
-    publish.write_explorer(dataset, reports, page_plan.parameters if page_plan else {}, state, build_stamp)
+    publish.write_explorer(dataset, reports, page_plan.parameters if page_plan else {}, state, build_stamp, verdicts)
     linked = publish.link_reports([reports / f"{nb.stem}.html" for nb in plan.list_notebooks()], dataset, reports)
     publish.record_linked(state, linked)
     return found

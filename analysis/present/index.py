@@ -108,16 +108,18 @@ def as_of_year(dataset, as_of: int | None = None) -> int:
 
 def render(dataset, entries: list[dict], previous: dict[str, str], as_of: int | None = None,
            verdict_year: int = VERDICT_YEAR, indicator_pages: list[dict] | None = None,
-           failed_pages: dict[str, str] | None = None, downloads: tuple[str, ...] = ()) -> tuple[str, dict[str, str]]:
+           failed_pages: dict[str, str] | None = None, downloads: tuple[str, ...] = (),
+           table=None) -> tuple[str, dict[str, str]]:
     """Return (HTML of the index page, pledge_id -> status for the next comparison).
 
     ``indicator_pages`` (id, name, name_zh, theme, file per page that exists, and the error of a page
     whose last build failed) adds the link to the pledge explorer and a list of the indicator pages;
     ``failed_pages`` (indicator id -> error) lists the pages whose last build failed; ``downloads``
     (the data package zip and the verdicts CSV, paths in the folder) adds a "Download the data" section.
+    ``table`` is ``progress_table(dataset, as_of=...)`` for this ``as_of`` when the caller has it already.
     """
     as_of = as_of_year(dataset, as_of)
-    table = progress_table(dataset, as_of=as_of)
+    table = progress_table(dataset, as_of=as_of) if table is None else table
     counts = status_counts(table, "theme")
     counts.index = [(_("All themes") if t == "total" else _(tables.theme_label(t))) for t in counts.index]
     score_statuses = [s for s in counts.columns if s != "total"]
