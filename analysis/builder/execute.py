@@ -260,7 +260,7 @@ def _pool(workers: int):
                                initargs=(str(template()),))
 
 
-def start_pool(plan_: Plan | None, kernel: str, jobs: int | None, build_dir: Path):
+def start_pool(plan_: Plan | None, jobs: int | None):
     """A pool of page workers that start and warm up now, while the build does something else
     (validates the data, runs the themed reports); None when no page is to be executed.
     Hand it to :func:`execute_pages`, or shut it down. Nothing is written."""
@@ -282,8 +282,8 @@ def start_pool(plan_: Plan | None, kernel: str, jobs: int | None, build_dir: Pat
     return pool
 
 
-def execute_pages(plan_: Plan, kernel: str, timeout: int, jobs: int | None, reports: Path, build_dir: Path,
-            state: dict, save_state, progress: bool = True, pool=None, stamp: Stamp | None = None) -> list[PageOutcome]:
+def execute_pages(plan_: Plan, timeout: int, jobs: int | None, reports: Path, state: dict, save_state,
+                  progress: bool = True, pool=None, stamp: Stamp | None = None) -> list[PageOutcome]:
     """Execute the planned pages in a pool of warm workers (``pool`` from :func:`start_pool`, else a
     new one); record each outcome in ``state``. Each page written ends with the citation of ``stamp``.
 

@@ -148,7 +148,7 @@ def _build_edition(notebooks, page_only, parameters, page_parameters, force, job
     # the same cores (measured: the full build took longer).
     reports_due = force or any(plan.cached_outcome(nb, parameters[nb], kernel, common, state, reports) is None
                                for nb in notebooks)
-    page_pool = None if reports_due else _start_page_pool(page_plan, kernel, jobs, build_dir)
+    page_pool = None if reports_due else _start_page_pool(page_plan, jobs)
 
     from tqdm import tqdm
 
@@ -222,7 +222,7 @@ def _build_edition(notebooks, page_only, parameters, page_parameters, force, job
         if outcome.status == "cached":
             state["notebooks"][outcome.name] = asdict(outcome)
     verdicts = _verdicts(dataset)
-    ordered += _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress,
+    ordered += _build_pages(page_plan, dataset, timeout, jobs, reports, build_dir, state, progress,
                             page_pool, build_stamp, verdicts)
     entries = publish.mark_differing(publish.index_entries(state, reports))
     previous_statuses = state.get("statuses", {})
@@ -261,14 +261,14 @@ def _kept(record: dict) -> dict:
             **stamp.record(record)}
 
 
-def _start_page_pool(page_plan, kernel: str, jobs: int | None, build_dir: Path):
+def _start_page_pool(page_plan, jobs: int | None):
     """:func:`execute.start_pool`, or None when it cannot start now (the checks after validation say why)."""
     if not page_plan:
         return None
     from . import execute
 
     try:
-        return execute.start_pool(page_plan, kernel, jobs, build_dir)
+        return execute.start_pool(page_plan, jobs)
     except OSError:
         return None
 
@@ -288,7 +288,7 @@ def _verdicts(dataset):
     return verdicts
 
 
-def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, state, progress,
+def _build_pages(page_plan, dataset, timeout, jobs, reports, build_dir, state, progress,
                  pool=None, build_stamp=None, verdicts=None) -> list[Outcome]:
     """Remove stale pages, execute the planned ones, then write the explorer and link the reports."""
     from . import execute
@@ -300,7 +300,7 @@ def _build_pages(page_plan, dataset, kernel, timeout, jobs, reports, build_dir, 
         def save():
             write(build_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
 
-        done = execute.execute_pages(page_plan, kernel, timeout, jobs, reports, build_dir, state, save, progress, pool,
+        done = execute.execute_pages(page_plan, timeout, jobs, reports, state, save, progress, pool,
                                      build_stamp)
         found = [Outcome(f"{SUBDIR}/{o.name}", o.title, o.status, o.seconds, o.error, o.input_hash,
                          o.parameters) for o in done]
