@@ -838,3 +838,23 @@ def test_corrections_page_and_block_in_chinese(everything):
     assert corrections.block(everything, "gdp").startswith(
         '<h3 id="corrections">Corrections to these figures</h3><p>4 corrections made to these figures, this indicator '
         'or its pledges after they were published, as the corrections register records them')
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+def test_every_year_label_of_a_chart_is_inside_it(language):
+    """The last year of the axis sat at the right edge, half its label outside the drawing: "2025年" was
+    cut to "2025" in the Chinese charts. Every label now ends inside, at both widths."""
+    import re
+
+    from analysis.data import i18n
+
+    with i18n.language(language):
+        dataset = page.load(indicator_id="urban_rural_income_ratio")
+        table = page.assess(dataset, 2025, 0.1)
+        for layout in (page.WIDE, page.NARROW):
+            svg = page.chart_svg(dataset, table, "urban_rural_income_ratio", 2025, layout=layout)
+            labels = re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="middle"[^>]*>(\d{4}年?)</text>', svg)
+            assert labels and {y[:4] for _, y in labels} >= {"2016", "2022"}
+            for x, label in labels:
+                assert float(x) + page._width(label, 0.6 * layout.text, layout.text) / 2 <= layout.width, (x, label)
+            assert labels[-1][1] == ("2027年" if language == "zh-Hans" else "2027")

@@ -614,8 +614,10 @@ def _panel(d: dict, place: str, unit: str, as_of: int, alpha: float, top: float,
                    f'font-size="{layout.text:g}" text-anchor="end" fill="#444">{escape(_num(t))}</text>')
     step = max(1, int(np.ceil((x1 - x0) / layout.year_labels)))
     for year in range(int(x0), int(x1) + 1, step):
-        out.append(f'<text x="{px(year):.1f}" y="{plot_bottom + layout.text + 5:g}" font-size="{layout.text:g}" '
-                   f'text-anchor="middle" fill="#444">{formats.year(year)}</text>')
+        label = formats.year(year)  # "2025" or "2025年": the last one is kept inside the drawing
+        x = min(px(year), layout.width - 1 - _width(label, 0.6 * layout.text, layout.text) / 2)
+        out.append(f'<text x="{x:.1f}" y="{plot_bottom + layout.text + 5:g}" font-size="{layout.text:g}" '
+                   f'text-anchor="middle" fill="#444">{label}</text>')
     as_of_text, break_text = _("as of {year}").format(year=int(as_of)), _("series break")
     right_of = px(as_of) - left < 0.57 * layout.small * 11  # no room on its left: the label goes right of the line
     out.append(f'<line x1="{px(as_of):.1f}" x2="{px(as_of):.1f}" y1="{plot_top:g}" y2="{plot_bottom:g}" '
