@@ -145,6 +145,22 @@ def test_rendering_does_not_depend_on_cell_ids():
     assert render_page(executed("e625d137"), "A page") == render_page(executed("1bbfa5e6"), "A page")
 
 
+def test_one_print_renders_the_same_however_the_kernel_split_it():
+    """A kernel sends a cell's printed text in as many stream messages as its flushes happened to take;
+    two builds of the starter notebook split one print differently, and their reports differed."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from analysis.builder.render import render_page, to_html
+
+    def executed(*texts: str):
+        cell = new_code_cell("print(...)", outputs=[new_output("stream", name="stdout", text=t) for t in texts])
+        return new_notebook(cells=[new_markdown_cell("# A page"), cell])
+
+    whole, split = executed("81 of 510 verdicts differ.\n"), executed("81 of 510 ", "verdicts differ.\n")
+    assert to_html(whole) == to_html(split) and "<pre>81 of 510 verdicts differ." in to_html(split)
+    assert render_page(whole, "A page") == render_page(split, "A page")
+
+
 def clean_checkout() -> bool:
     """True when the files git tracks are as committed (then this checkout builds what a clone builds)."""
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=paths.ROOT,

@@ -19,7 +19,7 @@ import re
 import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
 
 from ..data import i18n
 from ..present.index import CONTENT_SECURITY_POLICY
@@ -86,6 +86,9 @@ def _exporter(show_code: bool = False) -> HTMLExporter:
         remove_cell_tags=set(REMOVE_CELL_TAGS), remove_input_tags=set(REMOVE_INPUT_TAGS), enabled=True
     )
     exporter.register_preprocessor(remover, enabled=True)
+    # a kernel sends what a cell prints in as many stream messages as its output flushes happened to
+    # take: merged, the same notebook renders to the same bytes (two builds split one print differently)
+    exporter.register_preprocessor(CoalesceStreamsPreprocessor(enabled=True), enabled=True)
     return exporter
 
 
@@ -251,7 +254,7 @@ def page_exporter():
     from nbconvert import HTMLExporter, TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-    from nbconvert.preprocessors import TagRemovePreprocessor
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
 
 
     class PageExporter(HTMLExporter):
@@ -280,6 +283,7 @@ def page_exporter():
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS),
                                                          remove_input_tags=set(REMOVE_INPUT_TAGS), enabled=True),
                                    enabled=True)
+    exporter.register_preprocessor(CoalesceStreamsPreprocessor(enabled=True), enabled=True)  # as the reports'
     return exporter
 
 
