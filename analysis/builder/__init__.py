@@ -1,9 +1,10 @@
 """The build, one path: plan -> execute -> render -> publish, and the command line on top.
 
 ``plan`` decides what to build and checks the request and the data before anything is written;
-``execute`` runs notebooks and indicator pages with papermill in worker processes (with
-``kernels``, ``processes`` and ``lifeline`` for the kernels and the workers' lives), with each
-page's downloads written beside it (``downloads``); ``render`` turns an executed notebook into a
+``execute`` runs the themed notebooks with papermill in kernels and the indicator pages in the
+workers' own IPython shell (``inprocess``), in worker processes (with ``kernels``, ``processes`` and
+``lifeline`` for the kernels and the workers' lives), with each page's downloads written beside it
+(``downloads``); ``render`` turns an executed notebook into a
 reader's HTML; ``publish`` writes the explorer, links the reports to the pages, lists them on the
 index and writes the corrections page; ``package`` makes the index's data package and verdicts;
 ``stamp`` is what each page says of the build that wrote it (version, commit, date) and when its
